@@ -1,0 +1,323 @@
+//! `site.yaml` → [`Config`]: strict, typed site configuration.
+//!
+//! Unknown keys are errors (with a "did you mean" suggestion), so a typo never silently turns a
+//! setting off. Everything that later stages need from the configuration lives here.
+
+use crate::diagnostics::Diagnostic;
+use crate::yaml;
+use indexmap::IndexMap;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+pub const CONFIG_FILE: &str = "site.yaml";
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    pub title: String,
+    /// Production URL, e.g. `https://example.org` or `https://example.github.io/site/`.
+    pub base_url: String,
+    #[serde(default = "default_language")]
+    pub language: String,
+    #[serde(default = "default_theme")]
+    pub theme: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub author: String,
+    #[serde(default)]
+    pub taxonomies: TaxonomyConfig,
+    #[serde(default)]
+    pub safety: SafetyConfig,
+    #[serde(default)]
+    pub review: ReviewConfig,
+    #[serde(default)]
+    pub search: SearchConfig,
+    /// Free-form values for templates.
+    #[serde(default)]
+    pub extra: serde_json::Value,
+}
+
+fn default_language() -> String {
+    "en".to_string()
+}
+fn default_theme() -> String {
+    "calm".to_string()
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TaxonomyConfig {
+    /// Terms per page on `/tags/<slug>/` and `/categories/<slug>/`; 0 = one page.
+    #[serde(default = "default_taxonomy_paginate")]
+    pub paginate_by: usize,
+}
+
+impl Default for TaxonomyConfig {
+    fn default() -> Self {
+        TaxonomyConfig {
+            paginate_by: default_taxonomy_paginate(),
+        }
+    }
+}
+
+fn default_taxonomy_paginate() -> usize {
+    20
+}
+
+/// `safety:` — crisis resources, the topic vocabulary and safe-messaging settings.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SafetyConfig {
+    /// URL slug of the generated Get Help Now page.
+    #[serde(default = "default_help_page")]
+    pub help_page: String,
+    #[serde(default)]
+    pub notice: String,
+    #[serde(default)]
+    pub default_region: String,
+    /// Region code → region, in display order.
+    #[serde(default)]
+    pub regions: IndexMap<String, Region>,
+    /// Topic key → topic, the site's content-warning vocabulary.
+    #[serde(default)]
+    pub topics: IndexMap<String, Topic>,
+    #[serde(default)]
+    pub safe_messaging: SafeMessaging,
+    /// Extra or overriding safe-messaging phrase rules (same `id` overrides a built-in).
+    #[serde(default)]
+    pub phrases: Vec<PhraseRule>,
+    #[serde(default)]
+    pub disclaimer: String,
+    #[serde(default)]
+    pub disclosure: String,
+    /// Whether an article may override `disclaimer`/`disclosure` under its `extra`.
+    #[serde(default)]
+    pub allow_overrides: bool,
+}
+
+impl Default for SafetyConfig {
+    fn default() -> Self {
+        SafetyConfig {
+            help_page: default_help_page(),
+            notice: String::new(),
+            default_region: String::new(),
+            regions: IndexMap::new(),
+            topics: IndexMap::new(),
+            safe_messaging: SafeMessaging::default(),
+            phrases: Vec::new(),
+            disclaimer: String::new(),
+            disclosure: String::new(),
+            allow_overrides: false,
+        }
+    }
+}
+
+fn default_help_page() -> String {
+    "get-help".to_string()
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Region {
+    /// Display name, e.g. "United States".
+    pub name: String,
+    /// Emergency number, e.g. "911".
+    pub emergency: String,
+    #[serde(default)]
+    pub resources: Vec<Resource>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Resource {
+    pub name: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Phone number to call.
+    #[serde(default)]
+    pub call: Option<String>,
+    /// Number to text.
+    #[serde(default)]
+    pub text: Option<String>,
+    /// Keyword to send by text, e.g. "HOME".
+    #[serde(default)]
+    pub text_keyword: Option<String>,
+    /// Chat URL.
+    #[serde(default)]
+    pub chat: Option<String>,
+    /// Website.
+    #[serde(default)]
+    pub url: Option<String>,
+    #[serde(default)]
+    pub hours: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Topic {
+    pub label: String,
+    #[serde(default)]
+    pub high_risk: bool,
+    /// Words and phrases that mention the topic. Matched case-insensitively on word
+    /// boundaries; a trailing `*` matches any word ending (`suicid*`).
+    #[serde(default)]
+    pub terms: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum SafeMessaging {
+    #[default]
+    Warn,
+    Error,
+    Off,
+}
+
+/// A safe-messaging rule: discouraged language and what to say instead.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PhraseRule {
+    pub id: String,
+    /// Regular expression, matched case-insensitively on word boundaries.
+    #[serde(default)]
+    pub pattern: Option<String>,
+    #[serde(default)]
+    pub replacement: Option<String>,
+    /// `warning`, `error` or `off` (turns a built-in rule off).
+    #[serde(default)]
+    pub severity: Option<String>,
+    #[serde(default)]
+    pub source: Option<String>,
+}
+
+/// `review:` — clinical review policy.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReviewConfig {
+    #[serde(default = "default_max_age")]
+    pub max_age_days: i64,
+    #[serde(default)]
+    pub require_reviewer: bool,
+    #[serde(default = "default_max_grade")]
+    pub max_grade: f64,
+}
+
+impl Default for ReviewConfig {
+    fn default() -> Self {
+        ReviewConfig {
+            max_age_days: default_max_age(),
+            require_reviewer: false,
+            max_grade: default_max_grade(),
+        }
+    }
+}
+
+fn default_max_age() -> i64 {
+    365
+}
+fn default_max_grade() -> f64 {
+    8.0
+}
+
+/// `search:` — the search index.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SearchConfig {
+    #[serde(default = "default_true")]
+    pub enabled: bool,
+    /// Characters of body text kept per page in the index.
+    #[serde(default = "default_body_length")]
+    pub body_length: usize,
+}
+
+impl Default for SearchConfig {
+    fn default() -> Self {
+        SearchConfig {
+            enabled: true,
+            body_length: default_body_length(),
+        }
+    }
+}
+
+fn default_true() -> bool {
+    true
+}
+fn default_body_length() -> usize {
+    300
+}
+
+impl Config {
+    /// Parses `site.yaml` text; `file` names it in diagnostics.
+    pub fn parse(text: &str, file: &Path) -> Result<Config, Diagnostic> {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let mut config: Config = yaml::from_str(text, file, 0)?;
+        config.base_url = config.base_url.trim_end_matches('/').to_string();
+        Ok(config)
+    }
+
+    /// The path part of `base_url` without a trailing slash: `""` or `/prefix`.
+    pub fn base_path(&self) -> &str {
+        let after_scheme = self
+            .base_url
+            .split_once("://")
+            .map(|(_, rest)| rest)
+            .unwrap_or(&self.base_url);
+        match after_scheme.find('/') {
+            Some(i) => after_scheme[i..].trim_end_matches('/'),
+            None => "",
+        }
+    }
+
+    /// Absolute URL for a site path such as `/articles/foo/`.
+    pub fn permalink(&self, path: &str) -> String {
+        let origin_len = self.base_url.len() - self.base_path().len();
+        format!("{}{}{}", &self.base_url[..origin_len], self.base_path(), path)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config, Diagnostic> {
+        Config::parse(text, Path::new("site.yaml"))
+    }
+
+    #[test]
+    fn minimal_config_gets_defaults() {
+        let c = parse("title: T\nbase_url: https://example.org/\n").unwrap();
+        assert_eq!(c.theme, "calm");
+        assert_eq!(c.language, "en");
+        assert_eq!(c.base_url, "https://example.org");
+        assert_eq!(c.base_path(), "");
+        assert_eq!(c.permalink("/a/"), "https://example.org/a/");
+        assert_eq!(c.safety.help_page, "get-help");
+    }
+
+    #[test]
+    fn base_path_of_subpath_site() {
+        let c = parse("title: T\nbase_url: https://me.github.io/haven-site/\n").unwrap();
+        assert_eq!(c.base_path(), "/haven-site");
+        assert_eq!(c.permalink("/a/"), "https://me.github.io/haven-site/a/");
+    }
+
+    #[test]
+    fn unknown_key_suggests_the_right_one() {
+        let e = parse("title: T\nbase_url: https://e.org\ntheem: calm\n").unwrap_err();
+        assert_eq!(e.code, "unknown-field");
+        assert_eq!((e.line, e.column), (3, 1));
+        assert!(e.suggestion.unwrap().contains("`theme`"));
+    }
+
+    #[test]
+    fn regions_keep_their_order() {
+        let c = parse(
+            "title: T\nbase_url: https://e.org\nsafety:\n  regions:\n    US: {name: United States, emergency: '911'}\n    CA: {name: Canada, emergency: '911'}\n    GB: {name: United Kingdom, emergency: '999'}\n",
+        )
+        .unwrap();
+        let codes: Vec<_> = c.safety.regions.keys().cloned().collect();
+        assert_eq!(codes, ["US", "CA", "GB"]);
+    }
+}

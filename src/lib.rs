@@ -1,0 +1,20 @@
+//! Haven: a static site generator for psychoeducation sites, with safety in the content model.
+//!
+//! The pipeline: `config` and `content` read files into values, `site` assembles the in-memory
+//! model (pages, sections, taxonomies, links), `markdown` renders bodies, `render` holds the
+//! templates and contexts, `build` renders a whole site into an `Output`, and `write` is the
+//! only place that touches the output directory.
+
+pub mod build;
+pub mod config;
+pub mod content;
+pub mod diagnostics;
+pub mod markdown;
+pub mod render;
+pub mod scaffold;
+pub mod schema;
+pub mod shortcode;
+pub mod site;
+pub mod theme;
+pub mod write;
+pub mod yaml;

@@ -1,0 +1,882 @@
+//! Markdown → HTML, plus everything the rest of Haven needs to know about a body: heading ids,
+//! table of contents, summary, internal links to check, prose for the safety checks, word count.
+//!
+//! Pure: text and an [`Environment`] (URLs of other pages, shortcode rendering) in, a
+//! [`Rendered`] value out. Problems are returned as diagnostics located in the source file.
+
+use crate::diagnostics::{Diagnostic, LineIndex};
+use crate::shortcode;
+use pulldown_cmark::{
+    BlockQuoteKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd, html,
+};
+use serde::Serialize;
+use std::collections::HashSet;
+use std::fmt::Write as _;
+use std::path::Path;
+
+const MORE_MARKER: &str = "<!-- more -->";
+const SUMMARY_MARKER: &str = "<!--haven:summary-->";
+/// Words read per minute, for `reading_time`.
+const READING_SPEED: usize = 200;
+
+/// What markdown rendering needs from the rest of the site.
+pub trait Environment: Sync {
+    /// Site path (`/articles/foo/`) of the page or section with this content path, if any.
+    fn url_of(&self, content_path: &str) -> Option<String>;
+    /// `""` or `/prefix`, prepended to root-relative links.
+    fn base_path(&self) -> &str;
+    /// Renders `shortcodes/<name>.html`; `Err` carries a message for the author.
+    fn render_shortcode(
+        &self,
+        name: &str,
+        args: &serde_json::Map<String, serde_json::Value>,
+        body_html: &str,
+    ) -> Result<String, ShortcodeError>;
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ShortcodeError {
+    Unknown { known: Vec<String> },
+    Failed(String),
+}
+
+/// The file being rendered.
+pub struct Source<'a> {
+    /// Path shown in diagnostics (relative to the site root).
+    pub file: &'a Path,
+    /// Path relative to `content/` with forward slashes, for resolving relative links.
+    pub content_path: &'a str,
+    /// The whole normalised file text.
+    pub text: &'a str,
+    pub lines: &'a LineIndex,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct TocEntry {
+    pub level: u8,
+    pub id: String,
+    pub title: String,
+    pub children: Vec<TocEntry>,
+}
+
+/// A link to another content file (or an anchor on this page), to check once all pages are known.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InternalLink {
+    /// Content path of the target (`guides/sleep.md`), or the current file for `#anchor`.
+    pub target: String,
+    pub anchor: Option<String>,
+    /// Byte offset of the link in the source file.
+    pub offset: usize,
+}
+
+/// A block of prose (paragraph, heading, list item, table cell …) for the safety checks.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ProseBlock {
+    pub text: String,
+    /// `(position in text, byte offset in the source file)` where each piece of text begins.
+    pub segments: Vec<(usize, usize)>,
+    /// Diagnostic codes suppressed by `<!-- haven:allow CODE -->` before the block.
+    pub allow: Vec<String>,
+}
+
+impl ProseBlock {
+    /// Source file offset of a byte position in `text`.
+    pub fn source_offset(&self, pos: usize) -> usize {
+        let i = self.segments.partition_point(|(p, _)| *p <= pos);
+        match i {
+            0 => self.segments.first().map(|s| s.1).unwrap_or(0),
+            i => {
+                let (p, o) = self.segments[i - 1];
+                o + (pos - p)
+            }
+        }
+    }
+
+    /// Offset in the source of the start of the block.
+    pub fn start(&self) -> usize {
+        self.segments.first().map(|s| s.1).unwrap_or(0)
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    pub html: String,
+    /// HTML before `<!-- more -->`, else the first paragraph.
+    pub summary: String,
+    pub toc: Vec<TocEntry>,
+    /// Every heading id on the page (for anchor checks).
+    pub anchors: Vec<String>,
+    pub links: Vec<InternalLink>,
+    pub prose: Vec<ProseBlock>,
+    pub word_count: usize,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Rendered {
+    pub fn reading_time(&self) -> usize {
+        self.word_count.div_ceil(READING_SPEED).max(1)
+    }
+}
+
+pub fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_SMART_PUNCTUATION
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_GFM
+}
+
+/// Renders the body that starts at byte `offset` of `source.text`.
+pub fn render(source: &Source<'_>, body: &str, offset: usize, env: &dyn Environment) -> Rendered {
+    let mut out = Rendered::default();
+    let mut ids = HashSet::new();
+    out.html = render_fragment(source, body, offset, env, &mut out, &mut ids, true);
+    if let Some(i) = out.html.find(SUMMARY_MARKER) {
+        out.summary = out.html[..i].trim_end().to_string();
+        out.html.replace_range(i..i + SUMMARY_MARKER.len(), "");
+    }
+    out.word_count = out
+        .prose
+        .iter()
+        .map(|b| b.text.split_whitespace().count())
+        .sum();
+    out
+}
+
+fn diagnostic_at(source: &Source<'_>, offset: usize, code: &str, message: String) -> Diagnostic {
+    let (line, col) = source.lines.line_col(source.text, offset);
+    Diagnostic::error(code, message)
+        .in_file(source.file)
+        .at(line, col)
+}
+
+/// Renders markdown (with shortcodes) to HTML, accumulating metadata into `out`.
+fn render_fragment(
+    source: &Source<'_>,
+    body: &str,
+    offset: usize,
+    env: &dyn Environment,
+    out: &mut Rendered,
+    ids: &mut HashSet<String>,
+    top_level: bool,
+) -> String {
+    let scanned = match shortcode::scan(body) {
+        Ok(s) => s,
+        Err(errors) => {
+            for e in errors {
+                out.diagnostics.push(
+                    diagnostic_at(source, offset + e.offset, "shortcode-syntax", e.message)
+                        .suggest("see the shortcode syntax in docs/templates.md"),
+                );
+            }
+            return String::new();
+        }
+    };
+    let mut html = render_events(source, &scanned.text, offset, env, out, ids, top_level);
+    for (i, call) in scanned.calls.iter().enumerate() {
+        let body_html = match &call.body {
+            Some(b) => render_fragment(
+                source,
+                b,
+                offset + call.body_offset,
+                env,
+                out,
+                ids,
+                false,
+            ),
+            None => String::new(),
+        };
+        let rendered = match env.render_shortcode(&call.name, &call.args, body_html.trim_end()) {
+            Ok(h) => h,
+            Err(ShortcodeError::Unknown { known }) => {
+                let mut d = diagnostic_at(
+                    source,
+                    offset + call.offset,
+                    "unknown-shortcode",
+                    format!("unknown shortcode `{}`", call.name),
+                );
+                d = d.suggest(match crate::yaml::closest(&call.name, &known) {
+                    Some(best) => format!("did you mean `{best}`?"),
+                    None => format!(
+                        "available shortcodes: {}; add templates/shortcodes/{}.html to define it",
+                        known.join(", "),
+                        call.name
+                    ),
+                });
+                out.diagnostics.push(d);
+                String::new()
+            }
+            Err(ShortcodeError::Failed(message)) => {
+                out.diagnostics.push(diagnostic_at(
+                    source,
+                    offset + call.offset,
+                    "shortcode-error",
+                    format!("shortcode `{}` failed: {message}", call.name),
+                ));
+                String::new()
+            }
+        };
+        html = html.replacen(&shortcode::placeholder(i), rendered.trim_end(), 1);
+    }
+    html
+}
+
+/// Where a link should point, and whether it needs checking.
+enum LinkTarget {
+    External,
+    Internal { target: String, anchor: Option<String> },
+}
+
+fn classify_link(from: &str, dest: &str) -> LinkTarget {
+    if dest.starts_with('#') {
+        return LinkTarget::Internal {
+            target: from.to_string(),
+            anchor: Some(dest[1..].to_string()),
+        };
+    }
+    let has_scheme = dest
+        .split_once(':')
+        .is_some_and(|(s, _)| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)));
+    if has_scheme || dest.starts_with("//") {
+        return LinkTarget::External;
+    }
+    let (path, anchor) = match dest.split_once('#') {
+        Some((p, a)) => (p, Some(a.to_string())),
+        None => (dest, None),
+    };
+    let path = path.split('?').next().unwrap_or(path);
+    if !path.ends_with(".md") {
+        return LinkTarget::External;
+    }
+    LinkTarget::Internal {
+        target: resolve_relative(from, path),
+        anchor,
+    }
+}
+
+/// `articles/a.md` + `../guides/b.md` → `guides/b.md`; a leading `/` is relative to `content/`.
+pub fn resolve_relative(from: &str, path: &str) -> String {
+    let mut parts: Vec<&str> = if path.starts_with('/') {
+        Vec::new()
+    } else {
+        from.split('/').collect()
+    };
+    if !path.starts_with('/') {
+        parts.pop();
+    }
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            p => parts.push(p),
+        }
+    }
+    parts.join("/")
+}
+
+/// Heading text → id: lowercase letters and digits, other runs become one `-`.
+pub fn slugify(text: &str) -> String {
+    let mut slug = String::with_capacity(text.len());
+    let mut dash = false;
+    for c in text.chars() {
+        if c.is_alphanumeric() {
+            if dash && !slug.is_empty() {
+                slug.push('-');
+            }
+            dash = false;
+            slug.extend(c.to_lowercase());
+        } else if c == '\'' || c == '’' {
+            // "What's" → "whats"
+        } else {
+            dash = true;
+        }
+    }
+    slug
+}
+
+fn unique_id(base: String, ids: &mut HashSet<String>) -> String {
+    let base = if base.is_empty() {
+        "section".to_string()
+    } else {
+        base
+    };
+    if ids.insert(base.clone()) {
+        return base;
+    }
+    (1..)
+        .map(|n| format!("{base}-{n}"))
+        .find(|id| ids.insert(id.clone()))
+        .unwrap_or(base)
+}
+
+fn alert_title(kind: BlockQuoteKind) -> (&'static str, &'static str) {
+    match kind {
+        BlockQuoteKind::Note => ("note", "Note"),
+        BlockQuoteKind::Tip => ("tip", "Tip"),
+        BlockQuoteKind::Important => ("important", "Important"),
+        BlockQuoteKind::Warning => ("warning", "Warning"),
+        BlockQuoteKind::Caution => ("caution", "Caution"),
+    }
+}
+
+fn heading_level(level: HeadingLevel) -> u8 {
+    level as u8
+}
+
+/// State of the heading being collected.
+struct OpenHeading<'a> {
+    level: HeadingLevel,
+    id: Option<String>,
+    classes: Vec<String>,
+    events: Vec<Event<'a>>,
+    text: String,
+}
+
+#[derive(Default)]
+struct ProseState {
+    current: Option<ProseBlock>,
+    depth: usize,
+    pending_allow: Vec<String>,
+    active_allow: Option<(usize, Vec<String>)>,
+    code: usize,
+    autolink: usize,
+}
+
+impl ProseState {
+    fn push_text(&mut self, text: &str, offset: usize) {
+        if self.code > 0 || self.autolink > 0 {
+            return;
+        }
+        let allow = self
+            .active_allow
+            .as_ref()
+            .map(|(_, a)| a.clone())
+            .unwrap_or_default();
+        let block = self.current.get_or_insert_with(|| ProseBlock {
+            allow,
+            ..ProseBlock::default()
+        });
+        // URLs written as plain text are not prose.
+        let mut rest = text;
+        let mut at = offset;
+        while let Some(i) = rest.find("://") {
+            let start = rest[..i]
+                .rfind(|c: char| c.is_whitespace() || c == '(' || c == '<')
+                .map(|j| j + 1)
+                .unwrap_or(0);
+            let end = rest[i..]
+                .find(|c: char| c.is_whitespace() || c == ')' || c == '>')
+                .map(|j| i + j)
+                .unwrap_or(rest.len());
+            push_segment(block, &rest[..start], at);
+            block.text.push(' ');
+            at += end;
+            rest = &rest[end..];
+        }
+        push_segment(block, rest, at);
+    }
+
+    fn end_block(&mut self, out: &mut Vec<ProseBlock>) {
+        if let Some(b) = self.current.take()
+            && !b.text.trim().is_empty()
+        {
+            out.push(b);
+        }
+    }
+}
+
+fn push_segment(block: &mut ProseBlock, text: &str, offset: usize) {
+    if text.is_empty() {
+        return;
+    }
+    block.segments.push((block.text.len(), offset));
+    block.text.push_str(text);
+}
+
+fn is_prose_block(tag: &Tag<'_>) -> bool {
+    matches!(
+        tag,
+        Tag::Paragraph | Tag::Heading { .. } | Tag::Item | Tag::TableCell | Tag::FootnoteDefinition(_)
+    )
+}
+
+fn render_events(
+    source: &Source<'_>,
+    text: &str,
+    offset: usize,
+    env: &dyn Environment,
+    out: &mut Rendered,
+    ids: &mut HashSet<String>,
+    top_level: bool,
+) -> String {
+    let parser = Parser::new_ext(text, options()).into_offset_iter();
+    let mut events: Vec<Event<'_>> = Vec::new();
+    let mut heading: Option<OpenHeading<'_>> = None;
+    let mut prose = ProseState::default();
+    let mut summary_done = !top_level;
+    let has_more = top_level && text.contains(MORE_MARKER);
+    let mut block_depth = 0usize;
+    let mut headings: Vec<(u8, String, String)> = Vec::new();
+
+    for (event, range) in parser {
+        let at = offset + range.start;
+        // Prose tracking for safety checks and word counts.
+        match &event {
+            Event::Start(tag) => {
+                if is_prose_block(tag) {
+                    prose.end_block(&mut out.prose);
+                }
+                match tag {
+                    Tag::CodeBlock(_) => prose.code += 1,
+                    Tag::Link {
+                        link_type: LinkType::Autolink | LinkType::Email,
+                        ..
+                    } => prose.autolink += 1,
+                    _ => {}
+                }
+                if tag_is_block(tag) {
+                    prose.depth += 1;
+                    if !prose.pending_allow.is_empty() && prose.active_allow.is_none() {
+                        prose.active_allow =
+                            Some((prose.depth, std::mem::take(&mut prose.pending_allow)));
+                    }
+                }
+            }
+            Event::End(end) => {
+                match end {
+                    TagEnd::CodeBlock => prose.code = prose.code.saturating_sub(1),
+                    TagEnd::Link if prose.autolink > 0 => prose.autolink -= 1,
+                    _ => {}
+                }
+                if tag_end_is_block(end) {
+                    prose.end_block(&mut out.prose);
+                    if prose.active_allow.as_ref().is_some_and(|(d, _)| *d == prose.depth) {
+                        prose.active_allow = None;
+                    }
+                    prose.depth = prose.depth.saturating_sub(1);
+                }
+            }
+            Event::Text(t) => prose.push_text(t, at),
+            Event::SoftBreak | Event::HardBreak => prose.push_text(" ", at),
+            Event::Html(h) | Event::InlineHtml(h) => {
+                if let Some(rest) = h.trim().strip_prefix("<!--")
+                    && let Some(allow) = rest.trim().strip_prefix("haven:allow")
+                {
+                    prose.pending_allow = allow
+                        .trim_end_matches("-->")
+                        .split_whitespace()
+                        .map(str::to_string)
+                        .collect();
+                }
+            }
+            _ => {}
+        }
+
+        // Headings are buffered so their id and anchor can be written.
+        if let Some(h) = heading.as_mut() {
+            match event {
+                Event::End(TagEnd::Heading(_)) => {
+                    let Some(h) = heading.take() else { continue };
+                    let id = unique_id(h.id.unwrap_or_else(|| slugify(&h.text)), ids);
+                    let mut inner = String::new();
+                    html::push_html(&mut inner, h.events.into_iter());
+                    let level = heading_level(h.level);
+                    let class = if h.classes.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" class=\"{}\"", escape_attr(&h.classes.join(" ")))
+                    };
+                    let mut tag = String::new();
+                    let _ = write!(
+                        tag,
+                        "<h{level} id=\"{id}\"{class}>{inner} <a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section\">#</a></h{level}>\n",
+                        id = escape_attr(&id),
+                    );
+                    headings.push((level, id.clone(), h.text.trim().to_string()));
+                    out.anchors.push(id);
+                    events.push(Event::Html(tag.into()));
+                }
+                Event::Text(t) | Event::Code(t) => {
+                    h.text.push_str(&t);
+                    h.events.push(Event::Text(t));
+                }
+                other => {
+                    if let Event::Start(Tag::Link { .. }) | Event::End(TagEnd::Link) = other {
+                        // Links inside headings would nest in the anchor; keep their text only.
+                        continue;
+                    }
+                    h.events.push(other)
+                }
+            }
+            continue;
+        }
+
+        match event {
+            Event::Start(Tag::Heading {
+                level, id, classes, ..
+            }) => {
+                heading = Some(OpenHeading {
+                    level,
+                    id: id.map(|i| i.to_string()),
+                    classes: classes.iter().map(|c| c.to_string()).collect(),
+                    events: Vec::new(),
+                    text: String::new(),
+                });
+            }
+            Event::Start(Tag::BlockQuote(Some(kind))) => {
+                block_depth += 1;
+                let (class, title) = alert_title(kind);
+                events.push(Event::Html(
+                    format!("<aside class=\"callout callout-{class}\" role=\"note\"><p class=\"callout-title\">{title}</p>\n").into(),
+                ));
+            }
+            Event::End(TagEnd::BlockQuote(Some(_))) => {
+                block_depth = block_depth.saturating_sub(1);
+                events.push(Event::Html("</aside>\n".into()));
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest = rewrite_link(source, &dest_url, at, env, out);
+                events.push(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url: dest,
+                    title,
+                    id,
+                }));
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest = rewrite_root_relative(&dest_url, env.base_path());
+                events.push(Event::Start(Tag::Image {
+                    link_type,
+                    dest_url: dest,
+                    title,
+                    id,
+                }));
+            }
+            Event::Html(h) if h.trim() == MORE_MARKER && !summary_done => {
+                summary_done = true;
+                events.push(Event::Html(SUMMARY_MARKER.into()));
+            }
+            Event::End(TagEnd::Paragraph) if !summary_done && !has_more && block_depth == 1 => {
+                summary_done = true;
+                block_depth = 0;
+                events.push(Event::End(TagEnd::Paragraph));
+                events.push(Event::Html(SUMMARY_MARKER.into()));
+            }
+            Event::Start(tag) => {
+                if tag_is_block(&tag) {
+                    block_depth += 1;
+                }
+                events.push(Event::Start(tag));
+            }
+            Event::End(end) => {
+                if tag_end_is_block(&end) {
+                    block_depth = block_depth.saturating_sub(1);
+                }
+                events.push(Event::End(end));
+            }
+            other => events.push(other),
+        }
+    }
+    prose.end_block(&mut out.prose);
+    out.toc.extend(build_toc(&headings));
+    let mut html_out = String::with_capacity(text.len() * 3 / 2);
+    html::push_html(&mut html_out, events.into_iter());
+    html_out
+}
+
+fn tag_is_block(tag: &Tag<'_>) -> bool {
+    matches!(
+        tag,
+        Tag::Paragraph
+            | Tag::Heading { .. }
+            | Tag::BlockQuote(_)
+            | Tag::CodeBlock(_)
+            | Tag::List(_)
+            | Tag::Item
+            | Tag::FootnoteDefinition(_)
+            | Tag::Table(_)
+            | Tag::TableHead
+            | Tag::TableRow
+            | Tag::TableCell
+            | Tag::HtmlBlock
+            | Tag::DefinitionList
+            | Tag::DefinitionListTitle
+            | Tag::DefinitionListDefinition
+    )
+}
+
+fn tag_end_is_block(end: &TagEnd) -> bool {
+    matches!(
+        end,
+        TagEnd::Paragraph
+            | TagEnd::Heading(_)
+            | TagEnd::BlockQuote(_)
+            | TagEnd::CodeBlock
+            | TagEnd::List(_)
+            | TagEnd::Item
+            | TagEnd::FootnoteDefinition
+            | TagEnd::Table
+            | TagEnd::TableHead
+            | TagEnd::TableRow
+            | TagEnd::TableCell
+            | TagEnd::HtmlBlock
+            | TagEnd::DefinitionList
+            | TagEnd::DefinitionListTitle
+            | TagEnd::DefinitionListDefinition
+    )
+}
+
+fn rewrite_root_relative<'a>(dest: &CowStr<'a>, base_path: &str) -> CowStr<'a> {
+    if !base_path.is_empty() && dest.starts_with('/') && !dest.starts_with("//") {
+        format!("{base_path}{dest}").into()
+    } else {
+        dest.clone()
+    }
+}
+
+/// Internal `.md` links become page URLs; root-relative links get the base path.
+fn rewrite_link<'a>(
+    source: &Source<'_>,
+    dest: &CowStr<'a>,
+    at: usize,
+    env: &dyn Environment,
+    out: &mut Rendered,
+) -> CowStr<'a> {
+    match classify_link(source.content_path, dest) {
+        LinkTarget::External => rewrite_root_relative(dest, env.base_path()),
+        LinkTarget::Internal { target, anchor } => {
+            let same_page = dest.starts_with('#');
+            out.links.push(InternalLink {
+                target: target.clone(),
+                anchor: anchor.clone(),
+                offset: at,
+            });
+            if same_page {
+                return dest.clone();
+            }
+            match env.url_of(&target) {
+                Some(url) => {
+                    let url = format!("{}{url}", env.base_path());
+                    match anchor {
+                        Some(a) => format!("{url}#{a}").into(),
+                        None => url.into(),
+                    }
+                }
+                // Reported by the link check, which knows every page.
+                None => dest.clone(),
+            }
+        }
+    }
+}
+
+fn build_toc(headings: &[(u8, String, String)]) -> Vec<TocEntry> {
+    let mut root: Vec<TocEntry> = Vec::new();
+    for (level, id, title) in headings {
+        let entry = TocEntry {
+            level: *level,
+            id: id.clone(),
+            title: title.clone(),
+            children: Vec::new(),
+        };
+        insert_toc(&mut root, entry);
+    }
+    root
+}
+
+fn insert_toc(list: &mut Vec<TocEntry>, entry: TocEntry) {
+    match list.last_mut() {
+        Some(last) if last.level < entry.level => insert_toc(&mut last.children, entry),
+        _ => list.push(entry),
+    }
+}
+
+pub fn escape_attr(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Env;
+    impl Environment for Env {
+        fn url_of(&self, p: &str) -> Option<String> {
+            match p {
+                "guides/sleep.md" => Some("/guides/sleep/".into()),
+                "articles/other.md" => Some("/articles/other/".into()),
+                _ => None,
+            }
+        }
+        fn base_path(&self) -> &str {
+            "/sub"
+        }
+        fn render_shortcode(
+            &self,
+            name: &str,
+            args: &serde_json::Map<String, serde_json::Value>,
+            body: &str,
+        ) -> Result<String, ShortcodeError> {
+            match name {
+                "box" => Ok(format!(
+                    "<div class=\"box\" data-k=\"{}\">{body}</div>",
+                    args.get("k").and_then(|v| v.as_str()).unwrap_or("")
+                )),
+                _ => Err(ShortcodeError::Unknown {
+                    known: vec!["box".into()],
+                }),
+            }
+        }
+    }
+
+    fn render_text(body: &str) -> Rendered {
+        let text = format!("---\ntitle: T\n---\n{body}");
+        let lines = LineIndex::new(&text);
+        let source = Source {
+            file: Path::new("content/articles/a.md"),
+            content_path: "articles/a.md",
+            text: &text,
+            lines: &lines,
+        };
+        render(&source, &text[17..], 17, &Env)
+    }
+
+    #[test]
+    fn headings_get_unique_ids_and_anchors() {
+        let r = render_text("## What's next?\n\n## What's next?\n\n### The 5-4-3-2-1 exercise\n");
+        assert_eq!(r.anchors, ["whats-next", "whats-next-1", "the-5-4-3-2-1-exercise"]);
+        assert!(r.html.contains("<h2 id=\"whats-next\">What’s next? <a class=\"anchor\" href=\"#whats-next\""), "{}", r.html);
+        assert_eq!(r.toc.len(), 2);
+        assert_eq!(r.toc[1].children[0].id, "the-5-4-3-2-1-exercise");
+    }
+
+    #[test]
+    fn custom_heading_ids_are_kept() {
+        let r = render_text("## Sleep {#wind-down}\n");
+        assert_eq!(r.anchors, ["wind-down"]);
+    }
+
+    #[test]
+    fn internal_links_resolve_and_are_recorded() {
+        let r = render_text("See [sleep](../guides/sleep.md#wind-down) and [x](missing.md).\n");
+        assert!(r.html.contains("href=\"/sub/guides/sleep/#wind-down\""), "{}", r.html);
+        assert_eq!(r.links.len(), 2);
+        assert_eq!(r.links[0].target, "guides/sleep.md");
+        assert_eq!(r.links[0].anchor.as_deref(), Some("wind-down"));
+        assert_eq!(r.links[1].target, "articles/missing.md");
+        assert_eq!(r.links[1].offset, 17 + 46);
+    }
+
+    #[test]
+    fn root_relative_links_get_the_base_path() {
+        let r = render_text("[a](/articles/) [b](https://x.org/) [c](//cdn.x/)\n");
+        assert!(r.html.contains("href=\"/sub/articles/\""));
+        assert!(r.html.contains("href=\"https://x.org/\""));
+        assert!(r.html.contains("href=\"//cdn.x/\""));
+    }
+
+    #[test]
+    fn gfm_alerts_become_callouts() {
+        let r = render_text("> [!TIP]\n> Breathe out slowly.\n");
+        assert!(r.html.contains("<aside class=\"callout callout-tip\" role=\"note\"><p class=\"callout-title\">Tip</p>"), "{}", r.html);
+        assert!(r.html.contains("</aside>"));
+    }
+
+    #[test]
+    fn summary_is_first_paragraph_or_text_before_more() {
+        let r = render_text("First para.\n\nSecond.\n");
+        assert_eq!(r.summary, "<p>First para.</p>");
+        assert!(!r.html.contains("haven:summary"));
+        let r = render_text("One.\n\nTwo.\n\n<!-- more -->\n\nThree.\n");
+        assert_eq!(r.summary, "<p>One.</p>\n<p>Two.</p>");
+    }
+
+    #[test]
+    fn extensions_are_enabled() {
+        let r = render_text("| a | b |\n|---|---|\n| 1 | 2 |\n\n~~old~~ \"quoted\"\n\n- [x] done\n\nNote[^1].\n\n[^1]: Footnote.\n");
+        assert!(r.html.contains("<table>"));
+        assert!(r.html.contains("<del>old</del>"));
+        assert!(r.html.contains("“quoted”"));
+        assert!(r.html.contains("type=\"checkbox\""));
+        assert!(r.html.contains("footnote-definition"));
+    }
+
+    #[test]
+    fn shortcodes_render_with_markdown_bodies() {
+        let r = render_text("Intro.\n\n{% box(k=\"v\") %}\n**Bold** [s](../guides/sleep.md)\n{% end %}\n\nAfter.\n");
+        assert!(r.html.contains("<div class=\"box\" data-k=\"v\"><p><strong>Bold</strong> <a href=\"/sub/guides/sleep/\">s</a></p></div>"), "{}", r.html);
+        assert!(r.html.contains("<p>After.</p>"));
+        assert!(r.diagnostics.is_empty());
+    }
+
+    #[test]
+    fn unknown_shortcode_names_its_line() {
+        let r = render_text("Line one.\n\n{{ boxx(k=\"v\") }}\n");
+        assert_eq!(r.diagnostics.len(), 1);
+        let d = &r.diagnostics[0];
+        assert_eq!(d.code, "unknown-shortcode");
+        assert_eq!((d.line, d.column), (6, 1));
+        assert_eq!(d.suggestion.as_deref(), Some("did you mean `box`?"));
+    }
+
+    #[test]
+    fn prose_excludes_code_and_urls() {
+        let r = render_text("Talk *gently* about it.\n\n```\nsecret code\n```\n\nSee https://x.org/suicide and `code`, <https://y.org/z>.\n");
+        let texts: Vec<_> = r.prose.iter().map(|b| b.text.as_str()).collect();
+        assert_eq!(texts[0], "Talk gently about it.");
+        assert!(!texts.iter().any(|t| t.contains("secret") || t.contains("suicide") || t.contains("y.org")), "{texts:?}");
+        // Positions map back into the file.
+        let b = &r.prose[0];
+        let pos = b.text.find("about").unwrap();
+        assert_eq!(&r_text()[b.source_offset(pos)..][..5], "about");
+    }
+
+    fn r_text() -> String {
+        "---\ntitle: T\n---\nTalk *gently* about it.\n".to_string()
+    }
+
+    #[test]
+    fn allow_comment_marks_the_next_block() {
+        let r = render_text("<!-- haven:allow unsafe-phrase -->\nQuoted words.\n\nNormal.\n");
+        assert_eq!(r.prose[0].allow, ["unsafe-phrase"]);
+        assert!(r.prose[1].allow.is_empty());
+    }
+
+    #[test]
+    fn word_count_and_reading_time() {
+        let r = render_text(&"word ".repeat(450));
+        assert_eq!(r.word_count, 450);
+        assert_eq!(r.reading_time(), 3);
+    }
+
+    #[test]
+    fn resolves_relative_paths() {
+        assert_eq!(resolve_relative("articles/a.md", "b.md"), "articles/b.md");
+        assert_eq!(resolve_relative("articles/a.md", "../guides/b.md"), "guides/b.md");
+        assert_eq!(resolve_relative("articles/x/index.md", "../b.md"), "articles/b.md");
+        assert_eq!(resolve_relative("articles/a.md", "/about.md"), "about.md");
+    }
+}

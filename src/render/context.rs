@@ -1,0 +1,551 @@
+//! Template contexts: the values each template receives (see docs/templates.md).
+//!
+//! Listing pages hold cheap clones of per-page summary values (Tera values share their data),
+//! never copies of every listed page's HTML.
+
+use crate::config::{Config, Region, Resource};
+use crate::content::front_matter::CrisisNotice;
+use crate::markdown::TocEntry;
+use crate::site::{LoadOptions, Page, PageKind, Section, Site, Taxonomy, Term};
+use serde::Serialize;
+use std::collections::HashMap;
+use tera::Value;
+
+#[derive(Serialize)]
+struct Link {
+    name: String,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct TitleLink {
+    title: String,
+    url: String,
+}
+
+#[derive(Serialize)]
+pub struct ResourceView {
+    name: String,
+    description: Option<String>,
+    call: Option<String>,
+    call_href: Option<String>,
+    text: Option<String>,
+    text_href: Option<String>,
+    text_instructions: Option<String>,
+    chat: Option<String>,
+    url: Option<String>,
+    hours: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct RegionView {
+    code: String,
+    name: String,
+    emergency: String,
+    emergency_href: String,
+    resources: Vec<ResourceView>,
+}
+
+/// `tel:` URL: digits and a leading `+` only.
+pub fn tel_href(number: &str) -> String {
+    let digits: String = number
+        .chars()
+        .enumerate()
+        .filter(|(i, c)| c.is_ascii_digit() || (*i == 0 && *c == '+'))
+        .map(|(_, c)| c)
+        .collect();
+    format!("tel:{digits}")
+}
+
+fn resource_view(r: &Resource) -> ResourceView {
+    let text_href = r.text.as_ref().map(|t| {
+        let number = tel_href(t).trim_start_matches("tel:").to_string();
+        match &r.text_keyword {
+            Some(k) => format!("sms:{number}?&body={}", k.replace(' ', "%20")),
+            None => format!("sms:{number}"),
+        }
+    });
+    let text_instructions = r.text.as_ref().map(|t| match &r.text_keyword {
+        Some(k) => format!("Text {k} to {t}"),
+        None => format!("Text {t}"),
+    });
+    ResourceView {
+        name: r.name.clone(),
+        description: r.description.clone(),
+        call: r.call.clone(),
+        call_href: r.call.as_deref().map(tel_href),
+        text: r.text.clone(),
+        text_href,
+        text_instructions,
+        chat: r.chat.clone(),
+        url: r.url.clone(),
+        hours: r.hours.clone(),
+    }
+}
+
+pub fn region_view(code: &str, r: &Region) -> RegionView {
+    RegionView {
+        code: code.to_string(),
+        name: r.name.clone(),
+        emergency: r.emergency.clone(),
+        emergency_href: tel_href(&r.emergency),
+        resources: r.resources.iter().map(resource_view).collect(),
+    }
+}
+
+#[derive(Serialize)]
+struct SiteSafetyView {
+    notice: String,
+    help_url: String,
+    default_region: String,
+    regions: Vec<RegionView>,
+    disclaimer: String,
+    disclosure: String,
+}
+
+#[derive(Serialize)]
+struct SiteView<'a> {
+    title: &'a str,
+    description: &'a str,
+    base_url: &'a str,
+    base_path: &'a str,
+    language: &'a str,
+    author: &'a str,
+    extra: &'a serde_json::Value,
+    help_url: String,
+    safety: SiteSafetyView,
+    serve: bool,
+}
+
+pub fn help_url(config: &Config) -> String {
+    format!(
+        "{}/{}/",
+        config.base_path(),
+        config.safety.help_page.trim_matches('/')
+    )
+}
+
+/// The `site` global.
+pub fn site_value(config: &Config, options: &LoadOptions, _urls: &HashMap<String, String>) -> Value {
+    let help = help_url(config);
+    let s = &config.safety;
+    Value::from_serializable(&SiteView {
+        title: &config.title,
+        description: &config.description,
+        base_url: &config.base_url,
+        base_path: config.base_path(),
+        language: &config.language,
+        author: &config.author,
+        extra: &config.extra,
+        help_url: help.clone(),
+        safety: SiteSafetyView {
+            notice: s.notice.clone(),
+            help_url: help,
+            default_region: s.default_region.clone(),
+            regions: s.regions.iter().map(|(c, r)| region_view(c, r)).collect(),
+            disclaimer: s.disclaimer.clone(),
+            disclosure: s.disclosure.clone(),
+        },
+        serve: options.serve,
+    })
+}
+
+#[derive(Serialize)]
+struct Warning {
+    key: String,
+    label: String,
+}
+
+#[derive(Serialize)]
+struct PageSafetyView {
+    warnings: Vec<Warning>,
+    warning_text: String,
+    crisis_level: &'static str,
+    region: Option<RegionView>,
+    disclaimer: String,
+    disclosure: String,
+}
+
+/// The crisis notice level of a page: `prominent` when asked for or when a topic is high-risk.
+pub fn crisis_level(site: &Site, page: &Page) -> CrisisNotice {
+    let high_risk = page.front().content_warnings.iter().any(|k| {
+        site.config
+            .safety
+            .topics
+            .get(k)
+            .is_some_and(|t| t.high_risk)
+    });
+    match page.front().crisis_notice {
+        Some(CrisisNotice::Prominent) => CrisisNotice::Prominent,
+        _ if high_risk => CrisisNotice::Prominent,
+        _ => CrisisNotice::Standard,
+    }
+}
+
+fn topic_label(site: &Site, key: &str) -> String {
+    site.config
+        .safety
+        .topics
+        .get(key)
+        .map(|t| t.label.clone())
+        .unwrap_or_else(|| key.to_string())
+}
+
+fn override_text(page: &Page, site: &Site, key: &str, default: &str) -> String {
+    if site.config.safety.allow_overrides
+        && let Some(v) = page.front().extra.get(key).and_then(|v| v.as_str())
+    {
+        return v.to_string();
+    }
+    default.to_string()
+}
+
+fn page_safety(site: &Site, page: &Page) -> PageSafetyView {
+    let safety = &site.config.safety;
+    let warnings: Vec<Warning> = page
+        .front()
+        .content_warnings
+        .iter()
+        .map(|k| Warning {
+            key: k.clone(),
+            label: topic_label(site, k),
+        })
+        .collect();
+    let labels: Vec<&str> = warnings.iter().map(|w| w.label.as_str()).collect();
+    let region = safety
+        .regions
+        .get(&safety.default_region)
+        .map(|r| region_view(&safety.default_region, r))
+        .or_else(|| safety.regions.first().map(|(c, r)| region_view(c, r)));
+    PageSafetyView {
+        warning_text: crate::render::join_natural(&labels),
+        warnings,
+        crisis_level: match crisis_level(site, page) {
+            CrisisNotice::Prominent => "prominent",
+            CrisisNotice::Standard => "standard",
+        },
+        region,
+        disclaimer: override_text(page, site, "disclaimer", &safety.disclaimer),
+        disclosure: override_text(page, site, "disclosure", &safety.disclosure),
+    }
+}
+
+#[derive(Serialize)]
+struct Summary<'a> {
+    title: &'a str,
+    description: &'a str,
+    url: String,
+    permalink: String,
+    path: &'a str,
+    date: Option<String>,
+    updated: Option<String>,
+    last_modified: Option<String>,
+    author: Option<&'a str>,
+    reading_time: usize,
+    word_count: usize,
+    category: Option<Link>,
+    tags: Vec<Link>,
+    content_warnings: Vec<String>,
+    summary: &'a str,
+}
+
+fn term_url(site: &Site, taxonomy: &str, name: &str) -> String {
+    format!(
+        "{}/{taxonomy}/{}/",
+        site.config.base_path(),
+        crate::markdown::slugify(name)
+    )
+}
+
+fn summary<'a>(site: &Site, page: &'a Page) -> Summary<'a> {
+    let f = page.front();
+    Summary {
+        title: &f.title,
+        description: f.description.as_deref().unwrap_or(""),
+        url: format!("{}{}", site.config.base_path(), page.path),
+        permalink: site.permalink(&page.path),
+        path: &page.path,
+        date: f.date.map(|d| d.to_string()),
+        updated: f.updated.map(|d| d.to_string()),
+        last_modified: f.updated.or(f.date).map(|d| d.to_string()),
+        author: f.author.as_deref(),
+        reading_time: page.rendered.reading_time(),
+        word_count: page.rendered.word_count,
+        category: f.category.as_ref().map(|c| Link {
+            name: c.clone(),
+            url: term_url(site, "categories", c),
+        }),
+        tags: f
+            .tags
+            .iter()
+            .map(|t| Link {
+                name: t.clone(),
+                url: term_url(site, "tags", t),
+            })
+            .collect(),
+        content_warnings: f
+            .content_warnings
+            .iter()
+            .map(|k| topic_label(site, k))
+            .collect(),
+        summary: &page.rendered.summary,
+    }
+}
+
+/// The summary value of every page, computed once per build.
+pub fn summaries(site: &Site) -> Vec<Value> {
+    use rayon::prelude::*;
+    site.pages
+        .par_iter()
+        .map(|p| Value::from_serializable(&summary(site, p)))
+        .collect()
+}
+
+#[derive(Serialize)]
+struct PageView<'a> {
+    #[serde(flatten)]
+    summary: Summary<'a>,
+    slug: &'a str,
+    source: &'a str,
+    kind: &'static str,
+    reviewed_by: Option<&'a str>,
+    reviewed: Option<String>,
+    content: &'a str,
+    toc: &'a [TocEntry],
+    references: &'a [String],
+    extra: &'a serde_json::Value,
+    assets: Vec<String>,
+    previous: Option<TitleLink>,
+    next: Option<TitleLink>,
+    draft: bool,
+    safety: PageSafetyView,
+}
+
+fn title_link(site: &Site, i: Option<usize>) -> Option<TitleLink> {
+    let p = &site.pages[i?];
+    Some(TitleLink {
+        title: p.front().title.clone(),
+        url: format!("{}{}", site.config.base_path(), p.path),
+    })
+}
+
+pub fn page_value(site: &Site, page: &Page) -> Value {
+    let f = page.front();
+    let base = site.config.base_path();
+    Value::from_serializable(&PageView {
+        summary: summary(site, page),
+        slug: &page.slug,
+        source: page.content_path(),
+        kind: match page.kind {
+            PageKind::Article => "article",
+            PageKind::Page => "page",
+            PageKind::Help => "help",
+        },
+        reviewed_by: f.reviewed_by.as_deref(),
+        reviewed: f.reviewed.map(|d| d.to_string()),
+        content: &page.rendered.html,
+        toc: &page.rendered.toc,
+        references: &f.references,
+        extra: &f.extra,
+        assets: page
+            .assets
+            .iter()
+            .map(|a| {
+                let name = a.rsplit('/').next().unwrap_or(a);
+                format!("{base}{}{name}", page.path)
+            })
+            .collect(),
+        previous: title_link(site, page.previous),
+        next: title_link(site, page.next),
+        draft: f.draft,
+        safety: page_safety(site, page),
+    })
+}
+
+#[derive(Serialize)]
+struct SubsectionView<'a> {
+    title: &'a str,
+    description: &'a str,
+    url: String,
+    path: &'a str,
+    page_count: usize,
+}
+
+#[derive(Serialize)]
+struct SectionView<'a> {
+    title: &'a str,
+    description: &'a str,
+    url: String,
+    permalink: String,
+    path: &'a str,
+    content: &'a str,
+    extra: &'a serde_json::Value,
+    page_count: usize,
+    subsections: Vec<SubsectionView<'a>>,
+    parent: Option<TitleLink>,
+    pages: Vec<Value>,
+}
+
+fn subsection_view<'a>(site: &Site, s: &'a Section) -> SubsectionView<'a> {
+    SubsectionView {
+        title: &s.front.title,
+        description: s.front.description.as_deref().unwrap_or(""),
+        url: format!("{}{}", site.config.base_path(), s.path),
+        path: &s.path,
+        page_count: s.pages.len(),
+    }
+}
+
+/// `section`; `pages` holds the summaries only when `with_pages` (the home page).
+pub fn section_value(site: &Site, s: &Section, summaries: &[Value], with_pages: bool) -> Value {
+    Value::from_serializable(&SectionView {
+        title: &s.front.title,
+        description: s.front.description.as_deref().unwrap_or(""),
+        url: format!("{}{}", site.config.base_path(), s.path),
+        permalink: site.permalink(&s.path),
+        path: &s.path,
+        content: &s.rendered.html,
+        extra: &s.front.extra,
+        page_count: s.pages.len(),
+        subsections: s
+            .subsections
+            .iter()
+            .map(|&i| subsection_view(site, &site.sections[i]))
+            .collect(),
+        parent: s.parent.map(|p| TitleLink {
+            title: site.sections[p].front.title.clone(),
+            url: format!("{}{}", site.config.base_path(), site.sections[p].path),
+        }),
+        pages: if with_pages {
+            s.pages.iter().map(|&i| summaries[i].clone()).collect()
+        } else {
+            Vec::new()
+        },
+    })
+}
+
+/// One page of a paginated listing.
+pub struct Pager {
+    /// Site path of this listing page (`/articles/page/2/`).
+    pub path: String,
+    pub value: Value,
+}
+
+#[derive(Serialize)]
+struct PaginatorView {
+    pages: Vec<Value>,
+    current_index: usize,
+    number_pagers: usize,
+    total_pages: usize,
+    paginate_by: usize,
+    first: String,
+    last: String,
+    previous: Option<String>,
+    next: Option<String>,
+}
+
+/// Splits `items` into listing pages under `path` (`/articles/`, `/articles/page/2/`, …).
+pub fn paginate(site: &Site, path: &str, items: &[usize], per_page: usize, summaries: &[Value]) -> Vec<Pager> {
+    let per_page = if per_page == 0 { items.len().max(1) } else { per_page };
+    let count = items.len().div_ceil(per_page).max(1);
+    let base = site.config.base_path();
+    let page_path = |n: usize| {
+        if n == 1 {
+            path.to_string()
+        } else {
+            format!("{path}page/{n}/")
+        }
+    };
+    (1..=count)
+        .map(|n| {
+            let chunk = items.chunks(per_page).nth(n - 1).unwrap_or(&[]);
+            let value = Value::from_serializable(&PaginatorView {
+                pages: chunk.iter().map(|&i| summaries[i].clone()).collect(),
+                current_index: n,
+                number_pagers: count,
+                total_pages: items.len(),
+                paginate_by: per_page,
+                first: format!("{base}{}", page_path(1)),
+                last: format!("{base}{}", page_path(count)),
+                previous: (n > 1).then(|| format!("{base}{}", page_path(n - 1))),
+                next: (n < count).then(|| format!("{base}{}", page_path(n + 1))),
+            });
+            Pager {
+                path: page_path(n),
+                value,
+            }
+        })
+        .collect()
+}
+
+#[derive(Serialize)]
+struct TermView<'a> {
+    name: &'a str,
+    slug: &'a str,
+    url: String,
+    count: usize,
+}
+
+#[derive(Serialize)]
+struct TaxonomyView<'a> {
+    name: &'a str,
+    title: &'a str,
+    url: String,
+    terms: Vec<TermView<'a>>,
+}
+
+fn term_view<'a>(site: &Site, t: &Taxonomy, term: &'a Term) -> TermView<'a> {
+    TermView {
+        name: &term.name,
+        slug: &term.slug,
+        url: format!("{}/{}/{}/", site.config.base_path(), t.name, term.slug),
+        count: term.pages.len(),
+    }
+}
+
+pub fn taxonomy_value(site: &Site, t: &Taxonomy, with_terms: bool) -> Value {
+    Value::from_serializable(&TaxonomyView {
+        name: t.name,
+        title: t.title,
+        url: format!("{}{}", site.config.base_path(), t.path()),
+        terms: if with_terms {
+            t.terms.iter().map(|term| term_view(site, t, term)).collect()
+        } else {
+            Vec::new()
+        },
+    })
+}
+
+pub fn term_value(site: &Site, t: &Taxonomy, term: &Term) -> Value {
+    Value::from_serializable(&term_view(site, t, term))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tel_links_keep_digits_only() {
+        assert_eq!(tel_href("988"), "tel:988");
+        assert_eq!(tel_href("13 11 14"), "tel:131114");
+        assert_eq!(tel_href("+44 116 123"), "tel:+44116123");
+        assert_eq!(tel_href("1-800-668-6868"), "tel:18006686868");
+    }
+
+    #[test]
+    fn sms_links_carry_the_keyword() {
+        let r = Resource {
+            name: "Crisis Text Line".into(),
+            description: None,
+            call: None,
+            text: Some("741741".into()),
+            text_keyword: Some("HOME".into()),
+            chat: None,
+            url: None,
+            hours: None,
+        };
+        let v = resource_view(&r);
+        assert_eq!(v.text_href.as_deref(), Some("sms:741741?&body=HOME"));
+        assert_eq!(v.text_instructions.as_deref(), Some("Text HOME to 741741"));
+    }
+}

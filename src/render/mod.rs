@@ -1,0 +1,301 @@
+//! Templates: the Tera 2 environment of a site (theme + site overrides, Haven's functions and
+//! filters), shortcode rendering for markdown, and turning Tera errors into diagnostics.
+
+pub mod context;
+
+use crate::config::Config;
+use crate::diagnostics::Diagnostic;
+use crate::markdown::{self, ShortcodeError};
+use crate::site::{CopiedFile, LoadOptions};
+use crate::theme::{self, Theme};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use tera::{Context, Kwargs, State, Tera};
+
+/// The templates every theme must provide.
+pub const REQUIRED: &[&str] = &[
+    "base.html",
+    "index.html",
+    "section.html",
+    "article.html",
+    "page.html",
+    "help.html",
+    "taxonomy_list.html",
+    "taxonomy_single.html",
+    "404.html",
+];
+
+pub struct Templates {
+    tera: Tera,
+    /// Template name → file path shown in errors.
+    display: HashMap<String, PathBuf>,
+    shortcodes: Vec<String>,
+}
+
+impl Templates {
+    /// Loads the theme's templates, then the site's `templates/` over them, parsing each once.
+    pub fn load(
+        root: &Path,
+        theme: &Theme,
+        config: &Config,
+        urls: &HashMap<String, String>,
+        copied: &[CopiedFile],
+        options: &LoadOptions,
+    ) -> Result<Templates, Vec<Diagnostic>> {
+        let mut files: Vec<theme::TemplateFile> = theme.templates().map_err(|d| vec![d])?;
+        let overrides =
+            theme::read_templates(&root.join("templates"), Path::new("templates")).map_err(|d| vec![d])?;
+        for o in overrides {
+            files.retain(|f| f.name != o.name);
+            files.push(o);
+        }
+        let display: HashMap<String, PathBuf> = files
+            .iter()
+            .map(|f| (f.name.clone(), f.display.clone()))
+            .collect();
+        let missing: Vec<Diagnostic> = REQUIRED
+            .iter()
+            .filter(|name| !display.contains_key(**name))
+            .map(|name| {
+                Diagnostic::error(
+                    "missing-template",
+                    format!("the theme `{}` has no template `{name}`", theme.name()),
+                )
+                .in_file(theme.display_dir().join("templates"))
+                .suggest(format!("add templates/{name} to the site or the theme"))
+            })
+            .collect();
+        if !missing.is_empty() {
+            return Err(missing);
+        }
+        let mut tera = Tera::new();
+        tera.autoescape_on([".html", ".xml"]);
+        register_functions(&mut tera, config, urls, copied);
+        tera.global_context()
+            .insert("site", &context::site_value(config, options, urls));
+        if let Err(e) = tera.add_raw_templates(files.iter().map(|f| (f.name.as_str(), f.text.as_str()))) {
+            return Err(vec![tera_diagnostic(&e, &display, "template-syntax")]);
+        }
+        let mut shortcodes: Vec<String> = display
+            .keys()
+            .filter_map(|n| n.strip_prefix("shortcodes/")?.strip_suffix(".html"))
+            .map(str::to_string)
+            .collect();
+        shortcodes.sort();
+        Ok(Templates {
+            tera,
+            display,
+            shortcodes,
+        })
+    }
+
+    /// Renders a template; errors name the template file and line.
+    pub fn render(&self, name: &str, context: &Context) -> Result<String, Diagnostic> {
+        self.tera
+            .render(name, context)
+            .map_err(|e| tera_diagnostic(&e, &self.display, "template-error"))
+    }
+
+    pub fn display_path(&self, name: &str) -> PathBuf {
+        self.display
+            .get(name)
+            .cloned()
+            .unwrap_or_else(|| PathBuf::from(name))
+    }
+
+    pub fn markdown_env<'a>(
+        &'a self,
+        urls: &'a HashMap<String, String>,
+        base_path: &'a str,
+    ) -> MarkdownEnv<'a> {
+        MarkdownEnv {
+            templates: self,
+            urls,
+            base_path,
+        }
+    }
+}
+
+/// What markdown rendering sees of the site.
+pub struct MarkdownEnv<'a> {
+    templates: &'a Templates,
+    urls: &'a HashMap<String, String>,
+    base_path: &'a str,
+}
+
+impl markdown::Environment for MarkdownEnv<'_> {
+    fn url_of(&self, content_path: &str) -> Option<String> {
+        self.urls.get(content_path).cloned()
+    }
+
+    fn base_path(&self) -> &str {
+        self.base_path
+    }
+
+    fn render_shortcode(
+        &self,
+        name: &str,
+        args: &serde_json::Map<String, serde_json::Value>,
+        body_html: &str,
+    ) -> Result<String, ShortcodeError> {
+        if !self.templates.shortcodes.iter().any(|s| s == name) {
+            return Err(ShortcodeError::Unknown {
+                known: self.templates.shortcodes.clone(),
+            });
+        }
+        let mut ctx = Context::new();
+        for (k, v) in args {
+            ctx.insert(k.clone(), v);
+        }
+        ctx.insert_value("body", tera::Value::safe_string(body_html));
+        self.templates
+            .render(&format!("shortcodes/{name}.html"), &ctx)
+            .map_err(|d| ShortcodeError::Failed(d.to_string()))
+    }
+}
+
+/// A Tera error as a diagnostic pointing at the template file and line.
+fn tera_diagnostic(e: &tera::Error, display: &HashMap<String, PathBuf>, code: &str) -> Diagnostic {
+    let report = match e.kind() {
+        tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => Some(r),
+        _ => None,
+    };
+    match report {
+        Some(r) => {
+            let file = display
+                .get(r.filename())
+                .cloned()
+                .unwrap_or_else(|| PathBuf::from(r.filename()));
+            let span = r.span();
+            let mut message = r.message().to_string();
+            if let Some(source) = std::error::Error::source(e) {
+                message = format!("{message}: {source}");
+            }
+            Diagnostic::error(code, message)
+                .in_file(file)
+                .at(span.start_line, span.start_col + 1)
+        }
+        None => {
+            let mut message = e.to_string();
+            if let Some(source) = std::error::Error::source(e) {
+                message = format!("{message}: {source}");
+            }
+            let mut d = Diagnostic::error(code, message);
+            if let tera::ErrorKind::MissingParent { current, .. }
+            | tera::ErrorKind::CircularExtend { tpl: current, .. } = e.kind()
+                && let Some(f) = display.get(current)
+            {
+                d = d.in_file(f);
+            }
+            d
+        }
+    }
+}
+
+fn register_functions(
+    tera: &mut Tera,
+    config: &Config,
+    urls: &HashMap<String, String>,
+    copied: &[CopiedFile],
+) {
+    let base_path = config.base_path().to_string();
+    let urls = Arc::new(urls.clone());
+    let bp = base_path.clone();
+    tera.register_function("url_for", move |kwargs: Kwargs, _: &State| {
+        let path: String = kwargs.must_get("path")?;
+        url_for(&path, &urls, &bp).map_err(tera::Error::message)
+    });
+    let assets: Arc<HashMap<String, String>> = Arc::new(
+        copied
+            .iter()
+            .map(|c| (c.output.clone(), format!("{base_path}/{}", c.output)))
+            .collect(),
+    );
+    tera.register_function("asset", move |kwargs: Kwargs, _: &State| {
+        let path: String = kwargs.must_get("path")?;
+        let key = path.trim_start_matches('/');
+        assets.get(key).cloned().ok_or_else(|| {
+            tera::Error::message(format!(
+                "asset `{path}` not found in the theme's or the site's static/ folder"
+            ))
+        })
+    });
+    tera.register_filter("date", |value: &str, kwargs: Kwargs, _: &State| {
+        let format: String = kwargs
+            .get("format")?
+            .unwrap_or_else(|| "%-d %B %Y".to_string());
+        let date: jiff::civil::Date = value.parse().map_err(|e| {
+            tera::Error::message(format!("`date` filter: `{value}` is not a YYYY-MM-DD date: {e}"))
+        })?;
+        Ok::<String, tera::Error>(date.strftime(&format).to_string())
+    });
+    tera.register_filter("join_natural", |value: Vec<String>, _: Kwargs, _: &State| {
+        let items: Vec<&str> = value.iter().map(String::as_str).collect();
+        join_natural(&items)
+    });
+}
+
+/// "a", "a and b", "a, b, and c".
+pub fn join_natural(items: &[&str]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.to_string(),
+        [a, b] => format!("{a} and {b}"),
+        [init @ .., last] => format!("{}, and {last}", init.join(", ")),
+    }
+}
+
+/// The URL for a content path (`articles/a.md#x`), site path (`/about/`) or external URL.
+pub fn url_for(path: &str, urls: &HashMap<String, String>, base_path: &str) -> Result<String, String> {
+    let has_scheme = path
+        .split_once(':')
+        .is_some_and(|(s, _)| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric()));
+    if has_scheme || path.starts_with("//") || path.starts_with('#') {
+        return Ok(path.to_string());
+    }
+    if path.starts_with('/') {
+        return Ok(format!("{base_path}{path}"));
+    }
+    let (file, anchor) = match path.split_once('#') {
+        Some((f, a)) => (f, Some(a)),
+        None => (path, None),
+    };
+    match urls.get(file) {
+        Some(url) => Ok(match anchor {
+            Some(a) => format!("{base_path}{url}#{a}"),
+            None => format!("{base_path}{url}"),
+        }),
+        None => Err(format!(
+            "url_for: no page or section `{file}` (give the markdown file's path relative to content/, e.g. `articles/sleep.md`)"
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn natural_joins() {
+        assert_eq!(join_natural(&[]), "");
+        assert_eq!(join_natural(&["a"]), "a");
+        assert_eq!(join_natural(&["a", "b"]), "a and b");
+        assert_eq!(
+            join_natural(&["suicide", "substance use", "abuse"]),
+            "suicide, substance use, and abuse"
+        );
+    }
+
+    #[test]
+    fn url_for_handles_every_kind_of_path() {
+        let urls: HashMap<String, String> =
+            [("articles/a.md".to_string(), "/articles/a/".to_string())].into();
+        assert_eq!(url_for("articles/a.md", &urls, "/p").unwrap(), "/p/articles/a/");
+        assert_eq!(url_for("articles/a.md#x", &urls, "").unwrap(), "/articles/a/#x");
+        assert_eq!(url_for("/about/", &urls, "/p").unwrap(), "/p/about/");
+        assert_eq!(url_for("https://x.org", &urls, "/p").unwrap(), "https://x.org");
+        assert_eq!(url_for("tel:988", &urls, "/p").unwrap(), "tel:988");
+        assert!(url_for("nope.md", &urls, "").is_err());
+    }
+}

@@ -1,0 +1,875 @@
+//! The in-memory site model: every page, section and taxonomy, their URLs and the link graph.
+//!
+//! [`Site::load`] reads a site folder into this model (in parallel) and collects every problem
+//! as a diagnostic. Rendering and checks are functions of a loaded `Site`.
+
+use crate::config::{CONFIG_FILE, Config};
+use crate::content::front_matter::{PageFront, SectionFront, SortBy};
+use crate::content::{self, Entry, Parsed};
+use crate::diagnostics::Diagnostic;
+use crate::markdown::{self, Rendered};
+use crate::render::Templates;
+use crate::theme::Theme;
+use rayon::prelude::*;
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+/// How to load a site.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    pub root: PathBuf,
+    pub drafts: bool,
+    /// Overrides `base_url` from `site.yaml`.
+    pub base_url: Option<String>,
+    /// Serve mode: templates see `site.serve = true`.
+    pub serve: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageKind {
+    /// A page inside a section (`content/articles/a.md`).
+    Article,
+    /// A stand-alone page at the content root (`content/about.md`).
+    Page,
+    /// The Get Help Now page (`content/<help_page>.md`, or generated without one).
+    Help,
+}
+
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub source: Parsed<PageFront>,
+    pub kind: PageKind,
+    pub slug: String,
+    /// Site path, e.g. `/articles/a/`.
+    pub path: String,
+    pub section: usize,
+    /// Content paths of the bundle's other files (copied next to the page).
+    pub assets: Vec<String>,
+    pub rendered: Rendered,
+    pub previous: Option<usize>,
+    pub next: Option<usize>,
+}
+
+impl Page {
+    pub fn front(&self) -> &PageFront {
+        &self.source.front
+    }
+    pub fn content_path(&self) -> &str {
+        &self.source.content_path
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Section {
+    /// `None` for a home section that has no `content/_index.md`.
+    pub source: Option<Parsed<SectionFront>>,
+    pub front: SectionFront,
+    /// Folder relative to `content/` (`""` for home).
+    pub dir: String,
+    pub path: String,
+    pub pages: Vec<usize>,
+    pub subsections: Vec<usize>,
+    pub parent: Option<usize>,
+    pub rendered: Rendered,
+}
+
+impl Section {
+    pub fn content_path(&self) -> String {
+        if self.dir.is_empty() {
+            "_index.md".to_string()
+        } else {
+            format!("{}/_index.md", self.dir)
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Term {
+    pub name: String,
+    pub slug: String,
+    /// Pages with this term, newest first.
+    pub pages: Vec<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Taxonomy {
+    /// `tags` or `categories`.
+    pub name: &'static str,
+    pub title: &'static str,
+    pub terms: Vec<Term>,
+}
+
+impl Taxonomy {
+    pub fn path(&self) -> String {
+        format!("/{}/", self.name)
+    }
+}
+
+/// A file copied into the output unchanged.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CopiedFile {
+    /// Path in the output, e.g. `css/style.css`.
+    pub output: String,
+    pub source: FileSource,
+}
+
+/// Where a copied file's bytes come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FileSource {
+    Disk(PathBuf),
+    /// A file of the theme built into the binary.
+    Embedded(&'static [u8]),
+}
+
+pub struct Site {
+    pub root: PathBuf,
+    pub config: Config,
+    pub options: LoadOptions,
+    pub pages: Vec<Page>,
+    pub sections: Vec<Section>,
+    pub taxonomies: Vec<Taxonomy>,
+    /// Content path → site path, for pages and sections.
+    pub urls: HashMap<String, String>,
+    /// Static files of the theme and the site, and non-markdown content files.
+    pub copied: Vec<CopiedFile>,
+    pub templates: Templates,
+    /// Warnings found while loading (errors make `load` fail).
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Display path of a file under the root (`content/a.md`), for messages.
+fn display_path(root: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(root).unwrap_or(path).to_path_buf()
+}
+
+/// Loads `site.yaml`, with `--base-url` applied.
+pub fn load_config(options: &LoadOptions) -> Result<Config, Diagnostic> {
+    let path = options.root.join(CONFIG_FILE);
+    let text = match std::fs::read(&path) {
+        Ok(bytes) => content::decode(bytes, Path::new(CONFIG_FILE))?,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(Diagnostic::error(
+                "missing-config",
+                format!("no {CONFIG_FILE} in {}", options.root.display()),
+            )
+            .suggest("run `haven init DIR` to start a new site, or pass the site folder with --root"));
+        }
+        Err(e) => {
+            return Err(Diagnostic::error("io", format!("cannot read {CONFIG_FILE}: {e}"))
+                .in_file(CONFIG_FILE));
+        }
+    };
+    let mut config = Config::parse(&text, Path::new(CONFIG_FILE))?;
+    if let Some(url) = &options.base_url {
+        config.base_url = url.trim_end_matches('/').to_string();
+    }
+    if !config.base_url.contains("://") {
+        return Err(Diagnostic::error(
+            "invalid-base-url",
+            format!("base_url `{}` is not an absolute URL", config.base_url),
+        )
+        .in_file(CONFIG_FILE)
+        .suggest("use the full address, e.g. `https://example.org/`"));
+    }
+    Ok(config)
+}
+
+/// Pages and sections read from disk, before URLs and rendering.
+struct Loaded {
+    pages: Vec<Parsed<PageFront>>,
+    sections: Vec<Parsed<SectionFront>>,
+    assets: Vec<String>,
+}
+
+fn read_content(root: &Path, entries: Vec<Entry>, drafts: bool) -> (Loaded, Vec<Diagnostic>) {
+    let content_dir = root.join("content");
+    enum Item {
+        Page(Parsed<PageFront>),
+        Section(Parsed<SectionFront>),
+        Asset(String),
+        Skip,
+    }
+    let results: Vec<Result<Item, Diagnostic>> = entries
+        .into_par_iter()
+        .map(|entry| match entry {
+            Entry::Asset { content_path } => Ok(Item::Asset(content_path)),
+            Entry::Page { content_path } => {
+                let path = content_dir.join(&content_path);
+                let display = display_path(root, &path);
+                let text = content::read_text(&path, &display)?;
+                let page = content::parse_page(text, &display, &content_path)?;
+                Ok(if page.front.draft && !drafts {
+                    Item::Skip
+                } else {
+                    Item::Page(page)
+                })
+            }
+            Entry::Section { content_path } => {
+                let path = content_dir.join(&content_path);
+                let display = display_path(root, &path);
+                let text = content::read_text(&path, &display)?;
+                Ok(Item::Section(content::parse_section(
+                    text,
+                    &display,
+                    &content_path,
+                )?))
+            }
+        })
+        .collect();
+    let mut loaded = Loaded {
+        pages: Vec::new(),
+        sections: Vec::new(),
+        assets: Vec::new(),
+    };
+    let mut errors = Vec::new();
+    for r in results {
+        match r {
+            Ok(Item::Page(p)) => loaded.pages.push(p),
+            Ok(Item::Section(s)) => loaded.sections.push(s),
+            Ok(Item::Asset(a)) => loaded.assets.push(a),
+            Ok(Item::Skip) => {}
+            Err(d) => errors.push(d),
+        }
+    }
+    (loaded, errors)
+}
+
+fn parent_dir(content_path: &str) -> &str {
+    content_path.rsplit_once('/').map(|(d, _)| d).unwrap_or("")
+}
+
+/// The section folder a page or folder belongs to: the nearest ancestor with `_index.md`.
+fn owning_section(dir: &str, section_by_dir: &HashMap<String, usize>) -> usize {
+    let mut d = dir;
+    loop {
+        if let Some(&i) = section_by_dir.get(d) {
+            return i;
+        }
+        if d.is_empty() {
+            return 0;
+        }
+        d = parent_dir(d);
+    }
+}
+
+/// A URL-safe slug from a file or folder name.
+pub fn slug_of(name: &str) -> String {
+    let stem = name.strip_suffix(".md").unwrap_or(name);
+    let valid = !stem.is_empty()
+        && stem
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
+    if valid {
+        stem.to_string()
+    } else {
+        markdown::slugify(stem)
+    }
+}
+
+impl Site {
+    /// Reads and renders the whole site; every problem found is returned together.
+    pub fn load(options: &LoadOptions) -> Result<Site, Vec<Diagnostic>> {
+        let root = options.root.clone();
+        let config = load_config(options).map_err(|d| vec![d])?;
+        let theme = Theme::locate(&root, &config.theme).map_err(|d| vec![d])?;
+        let content_dir = root.join("content");
+        if !content_dir.is_dir() {
+            return Err(vec![
+                Diagnostic::error(
+                    "missing-content",
+                    format!("no content/ folder in {}", root.display()),
+                )
+                .suggest("create content/ with your markdown files, or run `haven init DIR`"),
+            ]);
+        }
+        let entries = content::discover(&content_dir).map_err(|d| vec![d])?;
+        let (loaded, mut errors) = read_content(&root, entries, options.drafts);
+
+        // Sections: home first, then by folder.
+        let mut sections: Vec<Section> = Vec::new();
+        let mut parsed_sections = loaded.sections;
+        parsed_sections.sort_by(|a, b| a.content_path.cmp(&b.content_path));
+        let home_index = parsed_sections
+            .iter()
+            .position(|s| s.content_path == "_index.md");
+        let home = home_index.map(|i| parsed_sections.remove(i));
+        sections.push(Section {
+            front: home.as_ref().map(|h| h.front.clone()).unwrap_or(SectionFront {
+                title: config.title.clone(),
+                description: Some(config.description.clone()),
+                sort_by: SortBy::Date,
+                paginate_by: 0,
+                weight: 0,
+                draft: false,
+                extra: serde_json::Value::Null,
+            }),
+            source: home,
+            dir: String::new(),
+            path: "/".to_string(),
+            pages: Vec::new(),
+            subsections: Vec::new(),
+            parent: None,
+            rendered: Rendered::default(),
+        });
+        for s in parsed_sections {
+            if s.front.draft && !options.drafts {
+                continue;
+            }
+            let dir = parent_dir(&s.content_path).to_string();
+            let path = format!(
+                "/{}/",
+                dir.split('/').map(slug_of).collect::<Vec<_>>().join("/")
+            );
+            sections.push(Section {
+                front: s.front.clone(),
+                source: Some(s),
+                dir,
+                path,
+                pages: Vec::new(),
+                subsections: Vec::new(),
+                parent: None,
+                rendered: Rendered::default(),
+            });
+        }
+        let section_by_dir: HashMap<String, usize> = sections
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.dir.clone(), i))
+            .collect();
+        for i in 1..sections.len() {
+            let parent = owning_section(parent_dir(&sections[i].dir), &section_by_dir);
+            let parent = if sections[i].dir.contains('/') || parent != i {
+                parent
+            } else {
+                0
+            };
+            sections[i].parent = Some(parent);
+            sections[parent].subsections.push(i);
+        }
+
+        // Pages: URLs from their folder and slug.
+        let help_path = format!("/{}/", config.safety.help_page.trim_matches('/'));
+        let mut pages: Vec<Page> = Vec::new();
+        let mut parsed_pages = loaded.pages;
+        parsed_pages.sort_by(|a, b| a.content_path.cmp(&b.content_path));
+        let bundle_dirs: HashMap<String, ()> = parsed_pages
+            .iter()
+            .filter(|p| p.content_path.ends_with("/index.md") || p.content_path == "index.md")
+            .map(|p| (parent_dir(&p.content_path).to_string(), ()))
+            .collect();
+        for p in parsed_pages {
+            let is_bundle = p.content_path.ends_with("/index.md");
+            let dir = parent_dir(&p.content_path).to_string();
+            let (section_dir, file_name) = if is_bundle {
+                (parent_dir(&dir).to_string(), dir.rsplit('/').next().unwrap_or(&dir).to_string())
+            } else {
+                let name = p.content_path.rsplit('/').next().unwrap_or(&p.content_path);
+                (dir.clone(), name.to_string())
+            };
+            let section = owning_section(&section_dir, &section_by_dir);
+            let slug = match &p.front.slug {
+                Some(s) => slug_of(s),
+                None => slug_of(&file_name),
+            };
+            let folder_path = if section_dir.is_empty() {
+                String::new()
+            } else {
+                section_dir
+                    .split('/')
+                    .map(slug_of)
+                    .collect::<Vec<_>>()
+                    .join("/")
+                    + "/"
+            };
+            let path = format!("/{folder_path}{slug}/");
+            let kind = if path == help_path {
+                PageKind::Help
+            } else if section == 0 {
+                PageKind::Page
+            } else {
+                PageKind::Article
+            };
+            pages.push(Page {
+                source: p,
+                kind,
+                slug,
+                path,
+                section,
+                assets: Vec::new(),
+                rendered: Rendered::default(),
+                previous: None,
+                next: None,
+            });
+        }
+        if !pages.iter().any(|p| p.kind == PageKind::Help) {
+            pages.push(generated_help_page(&config, &help_path));
+        }
+
+        // Required fields and dates, per page.
+        for p in &pages {
+            errors.extend(check_front(p));
+        }
+
+        // Bundle files travel with their page; other content files are copied as-is.
+        let page_by_bundle: HashMap<String, usize> = pages
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.content_path().ends_with("index.md"))
+            .map(|(i, p)| (parent_dir(p.content_path()).to_string(), i))
+            .collect();
+        let mut copied = Vec::new();
+        for asset in loaded.assets {
+            let mut dir = parent_dir(&asset);
+            let owner = loop {
+                if let Some(&i) = page_by_bundle.get(dir) {
+                    break Some((i, dir));
+                }
+                if dir.is_empty() || !bundle_dirs.keys().any(|b| b.starts_with(dir)) {
+                    break None;
+                }
+                dir = parent_dir(dir);
+            };
+            match owner {
+                Some((i, dir)) => {
+                    let rel = asset[dir.len()..].trim_start_matches('/');
+                    copied.push(CopiedFile {
+                        output: format!("{}{rel}", &pages[i].path[1..]),
+                        source: FileSource::Disk(content_dir.join(&asset)),
+                    });
+                    pages[i].assets.push(asset.clone());
+                }
+                None => copied.push(CopiedFile {
+                    output: asset.clone(),
+                    source: FileSource::Disk(content_dir.join(&asset)),
+                }),
+            }
+        }
+
+        // URL map and duplicate detection.
+        let mut urls = HashMap::new();
+        let mut owners: BTreeMap<String, PathBuf> = BTreeMap::new();
+        let mut claim = |path: &str, file: &Path, errors: &mut Vec<Diagnostic>| {
+            if let Some(first) = owners.get(path) {
+                errors.push(
+                    Diagnostic::error(
+                        "duplicate-url",
+                        format!(
+                            "{} and {} both map to the URL {path}",
+                            first.display(),
+                            file.display()
+                        ),
+                    )
+                    .in_file(file)
+                    .suggest("give one of them another `slug`, or rename the file"),
+                );
+            } else {
+                owners.insert(path.to_string(), file.to_path_buf());
+            }
+        };
+        for s in &sections {
+            let file = s
+                .source
+                .as_ref()
+                .map(|p| p.file.clone())
+                .unwrap_or_else(|| PathBuf::from("content/_index.md"));
+            claim(&s.path, &file, &mut errors);
+            urls.insert(s.content_path(), s.path.clone());
+        }
+        for p in &pages {
+            claim(&p.path, &p.source.file, &mut errors);
+            urls.insert(p.content_path().to_string(), p.path.clone());
+        }
+        for p in &pages {
+            for alias in &p.front().aliases {
+                let alias_path = normalise_alias(alias);
+                claim(&alias_path, &p.source.file, &mut errors);
+            }
+        }
+
+        // Taxonomies.
+        let taxonomies = build_taxonomies(&pages);
+        for t in &taxonomies {
+            let file = PathBuf::from(format!("(taxonomy {})", t.name));
+            claim(&t.path(), &file, &mut errors);
+            for term in &t.terms {
+                claim(&format!("/{}/{}/", t.name, term.slug), &file, &mut errors);
+            }
+        }
+
+        // Static files: theme first, then the site's own (which win).
+        copied.extend(theme.static_files().map_err(|d| vec![d])?);
+        let site_static = root.join("static");
+        if site_static.is_dir() {
+            for entry in walkdir::WalkDir::new(&site_static).sort_by_file_name() {
+                let entry = entry.map_err(|e| {
+                    vec![Diagnostic::error("io", format!("cannot read static/: {e}")).in_file("static")]
+                })?;
+                if entry.file_type().is_file()
+                    && !content::is_ignored(&entry.file_name().to_string_lossy())
+                {
+                    let rel = entry.path().strip_prefix(&site_static).unwrap_or(entry.path());
+                    copied.push(CopiedFile {
+                        output: rel.to_string_lossy().replace('\\', "/"),
+                        source: FileSource::Disk(entry.path().to_path_buf()),
+                    });
+                }
+            }
+        }
+        // Later entries win: keep the last copy of each output path.
+        let mut seen = std::collections::HashSet::new();
+        copied.reverse();
+        copied.retain(|c| seen.insert(c.output.clone()));
+        copied.sort_by(|a, b| a.output.cmp(&b.output));
+
+        let templates = Templates::load(&root, &theme, &config, &urls, &copied, options)
+            .map_err(|mut d| {
+                d.extend(errors.clone());
+                d
+            })?;
+
+        let mut site = Site {
+            root,
+            config,
+            options: options.clone(),
+            pages,
+            sections,
+            taxonomies,
+            urls,
+            copied,
+            templates,
+            warnings: Vec::new(),
+        };
+        site.render_markdown();
+        site.assign_pages_to_sections();
+        for p in &site.pages {
+            errors.extend(p.rendered.diagnostics.iter().cloned());
+        }
+        for s in &site.sections {
+            errors.extend(s.rendered.diagnostics.iter().cloned());
+        }
+        errors.extend(site.check_links());
+        let (errs, warns): (Vec<_>, Vec<_>) = errors.into_iter().partition(|d| d.is_error());
+        site.warnings = warns;
+        if errs.is_empty() {
+            Ok(site)
+        } else {
+            Err(errs)
+        }
+    }
+
+    /// Renders every page and section body (in parallel).
+    fn render_markdown(&mut self) {
+        let env = self.templates.markdown_env(&self.urls, self.config.base_path());
+        let rendered: Vec<Rendered> = self
+            .pages
+            .par_iter()
+            .map(|p| render_body(&p.source, &env))
+            .collect();
+        for (p, r) in self.pages.iter_mut().zip(rendered) {
+            p.rendered = r;
+        }
+        for s in &mut self.sections {
+            if let Some(src) = &s.source {
+                s.rendered = render_body(src, &env);
+            }
+        }
+    }
+
+    /// Fills each section's page list in its sort order, and previous/next links.
+    fn assign_pages_to_sections(&mut self) {
+        for s in &mut self.sections {
+            s.pages.clear();
+        }
+        for (i, p) in self.pages.iter().enumerate() {
+            if p.kind == PageKind::Article {
+                self.sections[p.section].pages.push(i);
+            }
+        }
+        for s in 0..self.sections.len() {
+            let sort_by = self.sections[s].front.sort_by;
+            let pages = &self.pages;
+            let mut list = std::mem::take(&mut self.sections[s].pages);
+            sort_pages(&mut list, pages, sort_by);
+            for (n, &i) in list.iter().enumerate() {
+                self.pages[i].previous = n.checked_sub(1).map(|m| list[m]);
+                self.pages[i].next = list.get(n + 1).copied();
+            }
+            self.sections[s].pages = list;
+        }
+        for s in 0..self.sections.len() {
+            let mut subs = std::mem::take(&mut self.sections[s].subsections);
+            subs.sort_by(|&a, &b| {
+                let (x, y) = (&self.sections[a], &self.sections[b]);
+                x.front
+                    .weight
+                    .cmp(&y.front.weight)
+                    .then_with(|| x.front.title.cmp(&y.front.title))
+            });
+            self.sections[s].subsections = subs;
+        }
+    }
+
+    /// Every internal link points at an existing page and heading.
+    fn check_links(&self) -> Vec<Diagnostic> {
+        let mut anchors: HashMap<&str, &[String]> = HashMap::new();
+        for p in &self.pages {
+            anchors.insert(p.content_path(), &p.rendered.anchors);
+        }
+        let section_paths: Vec<String> = self.sections.iter().map(|s| s.content_path()).collect();
+        for (s, path) in self.sections.iter().zip(&section_paths) {
+            anchors.insert(path, &s.rendered.anchors);
+        }
+        let known: Vec<String> = self.urls.keys().cloned().collect();
+        let mut out = Vec::new();
+        let sources = self
+            .pages
+            .iter()
+            .map(|p| (&p.source.file, &p.source.text, &p.source.lines, &p.rendered))
+            .chain(self.sections.iter().filter_map(|s| {
+                s.source
+                    .as_ref()
+                    .map(|src| (&src.file, &src.text, &src.lines, &s.rendered))
+            }));
+        for (file, text, lines, rendered) in sources {
+            for link in &rendered.links {
+                let (line, col) = lines.line_col(text, link.offset);
+                let Some(target_anchors) = anchors.get(link.target.as_str()) else {
+                    let mut d = Diagnostic::error(
+                        "broken-link",
+                        format!("link to `{}`, which does not exist", link.target),
+                    )
+                    .in_file(file)
+                    .at(line, col);
+                    d = d.suggest(match crate::yaml::closest(&link.target, &known) {
+                        Some(best) => format!("did you mean `{best}`? (paths are relative to this file)"),
+                        None => "link to the markdown file of the page, relative to this file, e.g. `../guides/sleep.md`".to_string(),
+                    });
+                    out.push(d);
+                    continue;
+                };
+                if let Some(anchor) = &link.anchor
+                    && !target_anchors.iter().any(|a| a == anchor)
+                {
+                    let mut d = Diagnostic::error(
+                        "broken-anchor",
+                        format!("`{}` has no heading with the id `#{anchor}`", link.target),
+                    )
+                    .in_file(file)
+                    .at(line, col);
+                    d = d.suggest(match crate::yaml::closest(anchor, target_anchors) {
+                        Some(best) => format!("did you mean `#{best}`?"),
+                        None if target_anchors.is_empty() => "that page has no headings".to_string(),
+                        None => format!("its headings are: {}", target_anchors.iter().map(|a| format!("#{a}")).collect::<Vec<_>>().join(", ")),
+                    });
+                    out.push(d);
+                }
+            }
+        }
+        out
+    }
+
+    pub fn article_count(&self) -> usize {
+        self.pages.iter().filter(|p| p.kind == PageKind::Article).count()
+    }
+
+    pub fn permalink(&self, path: &str) -> String {
+        self.config.permalink(path)
+    }
+}
+
+fn render_body<F>(src: &Parsed<F>, env: &crate::render::MarkdownEnv<'_>) -> Rendered {
+    let source = markdown::Source {
+        file: &src.file,
+        content_path: &src.content_path,
+        text: &src.text,
+        lines: &src.lines,
+    };
+    markdown::render(&source, src.body(), src.body_offset, env)
+}
+
+pub fn sort_pages(list: &mut [usize], pages: &[Page], sort_by: SortBy) {
+    list.sort_by(|&a, &b| {
+        let (x, y) = (pages[a].front(), pages[b].front());
+        let primary = match sort_by {
+            // Newest first; undated pages last.
+            SortBy::Date => y.date.cmp(&x.date),
+            SortBy::Title => x.title.to_lowercase().cmp(&y.title.to_lowercase()),
+            SortBy::Weight => x.weight.cmp(&y.weight),
+        };
+        primary.then_with(|| pages[a].content_path().cmp(pages[b].content_path()))
+    });
+}
+
+/// `old/path` or `/old/path` → `/old/path/` (a path ending in `.html` is kept as is).
+pub fn normalise_alias(alias: &str) -> String {
+    let trimmed = alias.trim().trim_start_matches('/');
+    if trimmed.ends_with(".html") {
+        format!("/{trimmed}")
+    } else {
+        format!("/{}/", trimmed.trim_end_matches('/'))
+    }
+}
+
+fn generated_help_page(config: &Config, help_path: &str) -> Page {
+    let slug = help_path.trim_matches('/').to_string();
+    let content_path = format!("{slug}.md");
+    let text = String::new();
+    Page {
+        source: Parsed {
+            file: PathBuf::from(format!("content/{content_path}")),
+            content_path,
+            front: PageFront {
+                title: "Get help now".to_string(),
+                description: Some(format!(
+                    "Crisis lines and emergency numbers from {}.",
+                    config.title
+                )),
+                ..PageFront::default()
+            },
+            lines: crate::diagnostics::LineIndex::new(&text),
+            text,
+            body_offset: 0,
+        },
+        kind: PageKind::Help,
+        slug,
+        path: help_path.to_string(),
+        section: 0,
+        assets: Vec::new(),
+        rendered: Rendered::default(),
+        previous: None,
+        next: None,
+    }
+}
+
+/// Line of a top-level front matter key, for messages about it.
+pub fn key_line<F>(src: &Parsed<F>, key: &str) -> usize {
+    let front_end = src.body_offset;
+    src.text[..front_end]
+        .lines()
+        .position(|l| l.starts_with(&format!("{key}:")))
+        .map(|i| i + 1)
+        .unwrap_or(1)
+}
+
+fn check_front(page: &Page) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let f = page.front();
+    let src = &page.source;
+    let missing = |key: &str, example: &str| {
+        Diagnostic::error(
+            "missing-field",
+            format!("articles need `{key}` in their front matter"),
+        )
+        .in_file(&src.file)
+        .at(2, 1)
+        .suggest(format!("add `{key}: {example}`"))
+    };
+    if f.title.trim().is_empty() {
+        out.push(
+            Diagnostic::error("missing-field", "the title is empty")
+                .in_file(&src.file)
+                .at(key_line(src, "title"), 1),
+        );
+    }
+    if page.kind == PageKind::Article {
+        if f.description.as_deref().is_none_or(|d| d.trim().is_empty()) {
+            out.push(missing("description", "\"One or two sentences about the article\""));
+        }
+        if f.date.is_none() {
+            out.push(missing("date", "2026-01-31"));
+        }
+        if f.author.as_deref().is_none_or(|a| a.trim().is_empty()) {
+            out.push(missing("author", "\"Your Name\""));
+        }
+    }
+    if f.reviewed_by.is_some() && f.reviewed.is_none() {
+        out.push(
+            Diagnostic::error(
+                "missing-field",
+                "`reviewed_by` is set but `reviewed` (the date of the review) is not",
+            )
+            .in_file(&src.file)
+            .at(key_line(src, "reviewed_by"), 1)
+            .suggest("add `reviewed: YYYY-MM-DD`"),
+        );
+    }
+    if let (Some(date), Some(updated)) = (f.date, f.updated)
+        && updated < date
+    {
+        out.push(
+            Diagnostic::error("invalid-date", format!("`updated` ({updated}) is before `date` ({date})"))
+                .in_file(&src.file)
+                .at(key_line(src, "updated"), 1),
+        );
+    }
+    out
+}
+
+fn build_taxonomies(pages: &[Page]) -> Vec<Taxonomy> {
+    let mut tags: BTreeMap<String, Term> = BTreeMap::new();
+    let mut categories: BTreeMap<String, Term> = BTreeMap::new();
+    let add = |map: &mut BTreeMap<String, Term>, name: &str, i: usize| {
+        let slug = markdown::slugify(name);
+        let term = map.entry(slug.clone()).or_insert_with(|| Term {
+            name: name.to_string(),
+            slug,
+            pages: Vec::new(),
+        });
+        if term.pages.last() != Some(&i) {
+            term.pages.push(i);
+        }
+    };
+    for (i, p) in pages.iter().enumerate() {
+        if p.kind == PageKind::Help {
+            continue;
+        }
+        for t in &p.front().tags {
+            add(&mut tags, t, i);
+        }
+        if let Some(c) = &p.front().category {
+            add(&mut categories, c, i);
+        }
+    }
+    let finish = |map: BTreeMap<String, Term>| -> Vec<Term> {
+        map.into_values()
+            .map(|mut t| {
+                sort_pages(&mut t.pages, pages, SortBy::Date);
+                t
+            })
+            .collect()
+    };
+    let mut out = Vec::new();
+    if !tags.is_empty() {
+        out.push(Taxonomy {
+            name: "tags",
+            title: "Tags",
+            terms: finish(tags),
+        });
+    }
+    if !categories.is_empty() {
+        out.push(Taxonomy {
+            name: "categories",
+            title: "Categories",
+            terms: finish(categories),
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_from_file_names() {
+        assert_eq!(slug_of("sleep-and-mood.md"), "sleep-and-mood");
+        assert_eq!(slug_of("Sleep And Mood.md"), "sleep-and-mood");
+    }
+
+    #[test]
+    fn aliases_are_normalised() {
+        assert_eq!(normalise_alias("old/grounding"), "/old/grounding/");
+        assert_eq!(normalise_alias("/old/grounding/"), "/old/grounding/");
+        assert_eq!(normalise_alias("/old/page.html"), "/old/page.html");
+    }
+}

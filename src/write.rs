@@ -1,0 +1,248 @@
+//! The only place that writes the output directory.
+//!
+//! A build is written into a fresh temporary directory beside the output, then swapped into
+//! place with renames, so a failed or interrupted build leaves the previous site complete.
+//! Haven refuses to replace a directory it did not create.
+
+use crate::build::{Output, OutputFile};
+use crate::site::FileSource;
+use rayon::prelude::*;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+/// Marks a directory as Haven's output, so Haven may replace it.
+pub const MARKER: &str = ".haven-output";
+
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    #[error("refusing to write the site to {path}: {reason}")]
+    Refused { path: PathBuf, reason: String },
+    #[error("cannot write {path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> WriteError + '_ {
+    move |source| WriteError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// Absolute, normalised form of a path that may not exist yet.
+fn absolute(path: &Path) -> std::io::Result<PathBuf> {
+    let abs = std::path::absolute(path)?;
+    let mut out = PathBuf::new();
+    for c in abs.components() {
+        match c {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            c => out.push(c),
+        }
+    }
+    // Resolve symlinks in the part that exists.
+    let mut existing = out.clone();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        match existing.file_name() {
+            Some(name) => rest.push(name.to_os_string()),
+            None => break,
+        }
+        existing.pop();
+    }
+    let mut resolved = existing.canonicalize().unwrap_or(existing);
+    for r in rest.into_iter().rev() {
+        resolved.push(r);
+    }
+    Ok(resolved)
+}
+
+/// Checks that `out` is a place Haven may (re)create.
+pub fn check_target(out: &Path, root: &Path) -> Result<PathBuf, WriteError> {
+    let refuse = |reason: &str| WriteError::Refused {
+        path: out.to_path_buf(),
+        reason: reason.to_string(),
+    };
+    let out_abs = absolute(out).map_err(io(out))?;
+    let root_abs = absolute(root).map_err(io(root))?;
+    if out_abs.parent().is_none() {
+        return Err(refuse("it is the file system root"));
+    }
+    if let Some(home) = std::env::var_os("HOME").map(PathBuf::from)
+        && absolute(&home).ok().as_deref() == Some(out_abs.as_path())
+    {
+        return Err(refuse("it is your home directory"));
+    }
+    if out_abs == root_abs {
+        return Err(refuse("it is the site's own folder; use a subfolder such as public/"));
+    }
+    if root_abs.starts_with(&out_abs) {
+        return Err(refuse("it contains the site's folder"));
+    }
+    for protected in ["content", "static", "templates", "themes"] {
+        if out_abs.starts_with(root_abs.join(protected)) {
+            return Err(refuse(&format!("it is inside the site's {protected}/ folder")));
+        }
+    }
+    if out_abs.is_file() {
+        return Err(refuse("it is a file"));
+    }
+    if out_abs.is_dir() && !out_abs.join(MARKER).exists() {
+        let empty = std::fs::read_dir(&out_abs)
+            .map_err(io(&out_abs))?
+            .next()
+            .is_none();
+        if !empty {
+            return Err(refuse(&format!(
+                "it is a non-empty folder that Haven did not create (no {MARKER} file in it); choose an empty or new folder with --output"
+            )));
+        }
+    }
+    Ok(out_abs)
+}
+
+fn sibling(out: &Path, tag: &str) -> PathBuf {
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".into());
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    out.with_file_name(format!(".{name}.haven-{tag}-{}-{nanos}", std::process::id()))
+}
+
+/// Writes every file of `output` below `dir` (which must exist and be empty).
+pub fn write_tree(output: &Output, dir: &Path) -> Result<(), WriteError> {
+    // Create each directory once, parents before children.
+    let dirs: BTreeSet<&str> = output
+        .files
+        .keys()
+        .flat_map(|k| {
+            k.match_indices('/')
+                .map(move |(i, _)| &k[..i])
+        })
+        .collect();
+    for d in &dirs {
+        let p = dir.join(d);
+        match std::fs::create_dir(&p) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(io(&p)(e)),
+        }
+    }
+    output
+        .files
+        .par_iter()
+        .try_for_each(|(rel, file)| {
+            let path = dir.join(rel);
+            match file {
+                OutputFile::Generated(bytes) => std::fs::write(&path, bytes.as_slice()),
+                OutputFile::Copied(FileSource::Embedded(bytes)) => std::fs::write(&path, bytes),
+                OutputFile::Copied(FileSource::Disk(src)) => std::fs::copy(src, &path).map(|_| ()),
+            }
+            .map_err(io(&path))
+        })?;
+    std::fs::write(dir.join(MARKER), "This folder was generated by Haven; `haven build` replaces it.\n")
+        .map_err(io(dir))
+}
+
+/// Atomically replaces `out` with the site in `output`.
+pub fn write_site(output: &Output, out: &Path, root: &Path) -> Result<(), WriteError> {
+    let out = check_target(out, root)?;
+    if let Some(parent) = out.parent() {
+        std::fs::create_dir_all(parent).map_err(io(parent))?;
+    }
+    let tmp = sibling(&out, "tmp");
+    std::fs::create_dir(&tmp).map_err(io(&tmp))?;
+    let result = write_tree(output, &tmp).and_then(|()| swap_in(&tmp, &out));
+    if result.is_err() {
+        let _ = std::fs::remove_dir_all(&tmp);
+    }
+    result
+}
+
+fn swap_in(tmp: &Path, out: &Path) -> Result<(), WriteError> {
+    if out.exists() {
+        let old = sibling(out, "old");
+        std::fs::rename(out, &old).map_err(io(out))?;
+        if let Err(e) = std::fs::rename(tmp, out) {
+            // Put the previous site back.
+            let _ = std::fs::rename(&old, out);
+            return Err(io(out)(e));
+        }
+        std::fs::remove_dir_all(&old).map_err(io(&old))?;
+    } else {
+        std::fs::rename(tmp, out).map_err(io(out))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    fn output(files: &[(&str, &str)]) -> Output {
+        let mut o = Output::default();
+        for (k, v) in files {
+            o.files.insert(
+                k.to_string(),
+                OutputFile::Generated(Arc::new(v.as_bytes().to_vec())),
+            );
+        }
+        o
+    }
+
+    #[test]
+    fn writes_then_replaces_its_own_output() {
+        let root = tempfile::tempdir().unwrap();
+        let out = root.path().join("public");
+        write_site(&output(&[("index.html", "1"), ("a/b/index.html", "2")]), &out, root.path()).unwrap();
+        assert_eq!(std::fs::read_to_string(out.join("a/b/index.html")).unwrap(), "2");
+        write_site(&output(&[("index.html", "3")]), &out, root.path()).unwrap();
+        assert_eq!(std::fs::read_to_string(out.join("index.html")).unwrap(), "3");
+        assert!(!out.join("a").exists());
+        let leftovers: Vec<_> = std::fs::read_dir(root.path())
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_name().to_string_lossy().contains("haven-"))
+            .collect();
+        assert!(leftovers.is_empty());
+    }
+
+    #[test]
+    fn refuses_dangerous_targets() {
+        let root = tempfile::tempdir().unwrap();
+        std::fs::create_dir(root.path().join("content")).unwrap();
+        let foreign = root.path().join("docs");
+        std::fs::create_dir(&foreign).unwrap();
+        std::fs::write(foreign.join("keep.txt"), "mine").unwrap();
+        for bad in [
+            root.path().to_path_buf(),
+            root.path().join("content"),
+            root.path().join(".."),
+            PathBuf::from("/"),
+            foreign.clone(),
+        ] {
+            let e = write_site(&output(&[("index.html", "x")]), &bad, root.path()).unwrap_err();
+            assert!(matches!(e, WriteError::Refused { .. }), "{bad:?}: {e}");
+        }
+        assert_eq!(std::fs::read_to_string(foreign.join("keep.txt")).unwrap(), "mine");
+    }
+
+    #[test]
+    fn an_empty_folder_is_accepted() {
+        let root = tempfile::tempdir().unwrap();
+        let out = root.path().join("out");
+        std::fs::create_dir(&out).unwrap();
+        write_site(&output(&[("index.html", "x")]), &out, root.path()).unwrap();
+        assert!(out.join(MARKER).exists());
+    }
+}
