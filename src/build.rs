@@ -120,7 +120,10 @@ pub fn render_site(site: &Site) -> Result<(Output, Stats), Vec<Diagnostic>> {
             Err(d) => errors.push(d),
         }
     }
-    match site.templates.render("404.html", &Context::new()) {
+    let mut not_found = Context::new();
+    not_found.insert("current_path", &format!("{}/404.html", site.config.base_path()));
+    not_found.insert("current_url", &site.permalink("/404.html"));
+    match site.templates.render("404.html", &not_found) {
         Ok(html) => {
             output
                 .files

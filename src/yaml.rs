@@ -13,10 +13,15 @@ pub fn from_str<T: DeserializeOwned>(
     file: &Path,
     line_offset: usize,
 ) -> Result<T, Diagnostic> {
-    serde_yaml::from_str(text).map_err(|e| to_diagnostic(&e, file, line_offset))
+    serde_yaml::from_str(text).map_err(|e| to_diagnostic(&e, text, file, line_offset))
 }
 
-fn to_diagnostic(error: &serde_yaml::Error, file: &Path, line_offset: usize) -> Diagnostic {
+fn to_diagnostic(
+    error: &serde_yaml::Error,
+    text: &str,
+    file: &Path,
+    line_offset: usize,
+) -> Diagnostic {
     let full = error.to_string();
     // serde_yaml appends " at line L column C"; the location goes into its own fields.
     let message = match full.rfind(" at line ") {
@@ -30,6 +35,12 @@ fn to_diagnostic(error: &serde_yaml::Error, file: &Path, line_offset: usize) -> 
     }
     if let Some(s) = suggestion {
         diagnostic = diagnostic.suggest(s);
+    }
+    let error_line = error
+        .location()
+        .and_then(|l| text.lines().nth(l.line().saturating_sub(1)));
+    if error_line.is_some_and(|l| l.contains('\t')) {
+        diagnostic = diagnostic.suggest("this line contains a tab: YAML indentation must use spaces, not tabs");
     }
     diagnostic
 }
@@ -152,7 +163,8 @@ mod tests {
     fn tabs_are_explained() {
         let e = parse("title: A\n\ttags: [x]\n").unwrap_err();
         assert_eq!(e.code, "invalid-yaml");
-        assert!(e.line >= 2);
+        assert_eq!(e.line, 3);
+        assert!(e.suggestion.unwrap().contains("tab"));
     }
 
     #[test]

@@ -46,9 +46,16 @@ pub struct RegionView {
     resources: Vec<ResourceView>,
 }
 
-/// `tel:` URL: digits and a leading `+` only.
+/// `tel:` URL of the first number in `number` ("112 or 999" → `tel:112`): digits and a
+/// leading `+` only.
 pub fn tel_href(number: &str) -> String {
-    let digits: String = number
+    let first = number
+        .trim()
+        .split(|c: char| !(c.is_ascii_digit() || " -().+".contains(c)))
+        .next()
+        .unwrap_or("");
+    let digits: String = first
+        .trim()
         .chars()
         .enumerate()
         .filter(|(i, c)| c.is_ascii_digit() || (*i == 0 && *c == '+'))
@@ -530,6 +537,7 @@ mod tests {
         assert_eq!(tel_href("13 11 14"), "tel:131114");
         assert_eq!(tel_href("+44 116 123"), "tel:+44116123");
         assert_eq!(tel_href("1-800-668-6868"), "tel:18006686868");
+        assert_eq!(tel_href("112 or 999"), "tel:112");
     }
 
     #[test]
