@@ -1,0 +1,218 @@
+//! Building real sites with the real binary: what ends up in `public/`.
+
+mod common;
+use common::{Fixture, run, snapshot};
+use std::path::Path;
+
+#[test]
+fn fixture_site_has_every_kind_of_page() {
+    let f = Fixture::new();
+    let out = f.build();
+    out.assert_ok();
+    assert!(
+        out.stdout().contains("(2 articles, 2 sections, 2 taxonomies)"),
+        "{}",
+        out.stdout()
+    );
+    assert!(out.stdout().contains("→ "), "{}", out.stdout());
+    for path in [
+        "index.html",
+        "about/index.html",
+        "articles/index.html",
+        "articles/page/2/index.html",
+        "articles/sleep/index.html",
+        "articles/grounding/index.html",
+        "get-help/index.html",
+        "tags/index.html",
+        "tags/sleep/index.html",
+        "categories/everyday-wellbeing/index.html",
+        "404.html",
+        "old/grounding/index.html",
+        "css/style.css",
+    ] {
+        assert!(f.path("public").join(path).is_file(), "missing {path}");
+    }
+    let sleep = f.read("public/articles/sleep/index.html");
+    // Internal links written as source files become page URLs, anchors kept.
+    assert!(sleep.contains("href=\"/articles/grounding/#breathe-slowly\""), "{sleep}");
+    assert!(sleep.contains("id=\"wind-down\""));
+    let grounding = f.read("public/articles/grounding/index.html");
+    assert!(grounding.contains("callout-tip"), "{grounding}");
+    assert!(grounding.contains("<strong>five</strong>"));
+    assert!(grounding.contains("href=\"/get-help/\""));
+    let alias = f.read("public/old/grounding/index.html");
+    assert!(alias.contains("url=https://test.example/articles/grounding/"));
+    // Pagination: newest first, one per page.
+    let page1 = f.read("public/articles/index.html");
+    let page2 = f.read("public/articles/page/2/index.html");
+    assert!(page1.contains("Sleep and mood") && !page1.contains(">Grounding<"));
+    assert!(page2.contains("Grounding"));
+}
+
+#[test]
+fn drafts_are_left_out_unless_asked_for() {
+    let f = Fixture::new();
+    f.write(
+        "content/articles/draft.md",
+        &common::ARTICLE.replace("tags: [sleep, mood]", "draft: true"),
+    );
+    f.build().assert_ok();
+    assert!(!f.path("public/articles/draft").exists());
+    f.haven(&["build", "--drafts"]).assert_ok();
+    assert!(f.path("public/articles/draft/index.html").exists());
+}
+
+#[test]
+fn bundle_files_are_copied_next_to_their_page() {
+    let f = Fixture::new();
+    f.write(
+        "content/articles/night/index.md",
+        &format!(
+            "{}\n![A moon](moon.svg)\n",
+            common::ARTICLE
+                .replace("tags: [sleep, mood]", "slug: night")
+                .replace("(grounding.md", "(../grounding.md")
+        ),
+    );
+    f.write("content/articles/night/moon.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>");
+    f.write("static/robots-extra.txt", "hello");
+    f.build().assert_ok();
+    assert!(f.path("public/articles/night/moon.svg").is_file());
+    assert!(f.read("public/articles/night/index.html").contains("src=\"moon.svg\""));
+    assert_eq!(f.read("public/robots-extra.txt"), "hello");
+}
+
+#[test]
+fn bom_and_crlf_files_build_normally() {
+    let f = Fixture::new();
+    let crlf = format!("\u{feff}{}", common::ARTICLE.replace('\n', "\r\n"));
+    f.write("content/articles/sleep.md", &crlf);
+    f.build().assert_ok();
+    let html = f.read("public/articles/sleep/index.html");
+    assert!(html.contains("Sleep and mood are linked."));
+    assert!(!html.contains('\r'));
+}
+
+#[test]
+fn a_five_megabyte_article_builds() {
+    let f = Fixture::new();
+    let para = "Slow breathing can help your body settle when you feel on edge. ";
+    let mut body = String::new();
+    let mut n = 0;
+    while body.len() < 5 * 1024 * 1024 {
+        n += 1;
+        body.push_str(&format!("## Part {n}\n\n{}\n\n", para.repeat(20)));
+    }
+    f.write("content/articles/long.md", &format!("{}{body}", common::ARTICLE.replace("title: \"Sleep and mood\"", "title: \"Long\"")));
+    f.build().assert_ok();
+    let html = f.read("public/articles/long/index.html");
+    assert!(html.len() > 5 * 1024 * 1024);
+    assert!(html.contains(&format!("id=\"part-{n}\"")));
+}
+
+#[test]
+fn output_is_deterministic() {
+    let f = Fixture::new();
+    f.build().assert_ok();
+    let first = snapshot(&f.path("public"));
+    f.build().assert_ok();
+    assert_eq!(snapshot(&f.path("public")), first);
+}
+
+#[test]
+fn base_url_override_and_subpath() {
+    let f = Fixture::new();
+    f.haven(&["build", "--base-url", "https://me.github.io/lib/"])
+        .assert_ok();
+    let sleep = f.read("public/articles/sleep/index.html");
+    assert!(sleep.contains("href=\"/lib/articles/grounding/#breathe-slowly\""), "{sleep}");
+    assert!(sleep.contains("https://me.github.io/lib/articles/sleep/"));
+    assert!(sleep.contains("/lib/css/style.css"));
+}
+
+#[test]
+fn custom_output_folder() {
+    let f = Fixture::new();
+    let out = f.path("site-out");
+    f.haven(&["build", "--output", out.to_str().unwrap()]).assert_ok();
+    assert!(out.join("index.html").is_file());
+    assert!(!f.path("public").exists());
+}
+
+#[test]
+fn example_site_builds_with_every_feature() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    let r = run(root, &["build", "--output", out.to_str().unwrap()]);
+    r.assert_ok();
+    let read = |p: &str| std::fs::read_to_string(out.join(p)).unwrap_or_else(|e| panic!("{p}: {e}"));
+    // A bundle with an image, an alias, callouts, a cta, internal links with anchors.
+    assert!(out.join("articles/sleep-and-mood/night-routine.svg").is_file());
+    assert!(read("old/grounding-techniques/index.html").contains("/articles/anxiety-grounding/"));
+    let panic = read("articles/panic-attacks/index.html");
+    assert!(panic.contains("/articles/anxiety-grounding/#the-5-4-3-2-1-exercise"));
+    assert!(panic.contains("class=\"callout"));
+    let site = snapshot(&out);
+    let html: Vec<String> = site
+        .iter()
+        .filter(|(p, _)| p.extension().is_some_and(|e| e == "html"))
+        .map(|(_, b)| String::from_utf8_lossy(b).into_owned())
+        .collect();
+    assert!(html.len() > 30);
+    assert!(html.iter().any(|h| h.contains("class=\"cta")));
+    // No source links survive: every `.md` link was resolved.
+    for h in &html {
+        assert!(!h.contains(".md\""), "unresolved markdown link");
+    }
+}
+
+#[test]
+fn init_creates_a_site_that_builds() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("new-site");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_haven"))
+        .arg("init")
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(dir.join("themes/calm/templates/article.html").is_file());
+    run(&dir, &["build"]).assert_ok();
+    // The starter article is a draft until its author publishes it.
+    assert!(!dir.join("public/articles/your-first-article").exists());
+    // Not over an existing site.
+    let again = std::process::Command::new(env!("CARGO_BIN_EXE_haven"))
+        .arg("init")
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(again.status.code(), Some(1));
+}
+
+#[test]
+fn new_article_is_scaffolded_with_front_matter() {
+    let f = Fixture::new();
+    let r = f.haven(&["new", "article", "Coping with Change"]);
+    r.assert_ok();
+    let text = f.read("content/articles/coping-with-change.md");
+    assert!(text.contains("title: \"Coping with Change\""));
+    assert!(text.contains("author: \"Test Team\""));
+    assert!(text.contains("draft: true"));
+    f.haven(&["build", "--drafts"]).assert_ok();
+    assert!(f.path("public/articles/coping-with-change/index.html").exists());
+    f.haven(&["new", "article", "Coping with Change"]).assert_error(&["already exists"]);
+    f.haven(&["new", "article", "X", "--section", "nope"]).assert_error(&["no section"]);
+}
+
+#[test]
+fn schema_describes_front_matter() {
+    let f = Fixture::new();
+    let r = f.haven(&["schema", "front-matter"]);
+    r.assert_ok();
+    let v: serde_json::Value = serde_json::from_str(&r.stdout()).unwrap();
+    assert!(v["properties"]["content_warnings"].is_object());
+    let r = f.haven(&["schema", "site"]);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout()).unwrap();
+    assert!(v["properties"]["safety"].is_object());
+}
