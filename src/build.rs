@@ -56,70 +56,72 @@ pub fn output_path(site_path: &str) -> String {
     }
 }
 
-/// A job that renders one HTML file.
-enum Job<'a> {
+/// One HTML file to render.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Job {
     Page(usize),
-    Section(usize, &'a Pager),
+    /// Section, 1-based listing page.
+    Section(usize, usize),
     TaxonomyList(usize),
-    Term(usize, usize, &'a Pager),
+    /// Taxonomy, term, 1-based listing page.
+    Term(usize, usize, usize),
+}
+
+/// Every listing's pagers, computed once per render.
+struct Listings {
+    sections: Vec<Vec<Pager>>,
+    terms: Vec<Vec<Vec<Pager>>>,
+}
+
+impl Listings {
+    fn new(site: &Site) -> Listings {
+        Listings {
+            sections: site
+                .sections
+                .iter()
+                .map(|s| context::paginate(&s.path, &s.pages, s.front.paginate_by))
+                .collect(),
+            terms: site
+                .taxonomies
+                .iter()
+                .map(|t| {
+                    t.terms
+                        .iter()
+                        .map(|term| {
+                            context::paginate(
+                                &format!("/{}/{}/", t.name, term.slug),
+                                &term.pages,
+                                site.config.taxonomies.paginate_by,
+                            )
+                        })
+                        .collect()
+                })
+                .collect(),
+        }
+    }
+
+    fn all_jobs(&self, site: &Site) -> Vec<Job> {
+        let mut jobs: Vec<Job> = (0..site.pages.len()).map(Job::Page).collect();
+        for (i, pagers) in self.sections.iter().enumerate() {
+            jobs.extend(pagers.iter().map(|p| Job::Section(i, p.index)));
+        }
+        for (t, terms) in self.terms.iter().enumerate() {
+            jobs.push(Job::TaxonomyList(t));
+            for (n, pagers) in terms.iter().enumerate() {
+                jobs.extend(pagers.iter().map(|p| Job::Term(t, n, p.index)));
+            }
+        }
+        jobs
+    }
 }
 
 /// Renders the whole site.
 pub fn render_site(site: &Site) -> Result<(Output, Stats), Vec<Diagnostic>> {
     let summaries = context::summaries(site);
-
-    let section_pagers: Vec<Vec<Pager>> = site
-        .sections
-        .iter()
-        .map(|s| context::paginate(site, &s.path, &s.pages, s.front.paginate_by, &summaries))
-        .collect();
-    let term_pagers: Vec<Vec<Vec<Pager>>> = site
-        .taxonomies
-        .iter()
-        .map(|t| {
-            t.terms
-                .iter()
-                .map(|term| {
-                    context::paginate(
-                        site,
-                        &format!("/{}/{}/", t.name, term.slug),
-                        &term.pages,
-                        site.config.taxonomies.paginate_by,
-                        &summaries,
-                    )
-                })
-                .collect()
-        })
-        .collect();
-
-    let mut jobs: Vec<Job<'_>> = (0..site.pages.len()).map(Job::Page).collect();
-    for (i, pagers) in section_pagers.iter().enumerate() {
-        jobs.extend(pagers.iter().map(|p| Job::Section(i, p)));
-    }
-    for (t, terms) in term_pagers.iter().enumerate() {
-        jobs.push(Job::TaxonomyList(t));
-        for (n, pagers) in terms.iter().enumerate() {
-            jobs.extend(pagers.iter().map(|p| Job::Term(t, n, p)));
-        }
-    }
-
-    let rendered: Vec<Result<(String, Vec<u8>), Diagnostic>> = jobs
-        .par_iter()
-        .map(|job| render_job(site, job, &summaries))
-        .collect();
-
+    let listings = Listings::new(site);
+    let jobs = listings.all_jobs(site);
     let mut output = Output::default();
-    let mut errors = Vec::new();
-    for r in rendered {
-        match r {
-            Ok((path, bytes)) => {
-                output
-                    .files
-                    .insert(path, OutputFile::Generated(Arc::new(bytes)));
-            }
-            Err(d) => errors.push(d),
-        }
-    }
+    let mut errors = render_jobs(site, &jobs, &listings, &summaries, &mut output);
     let mut not_found = Context::new();
     not_found.insert("current_path", &format!("{}/404.html", site.config.base_path()));
     not_found.insert("current_url", &site.permalink("/404.html"));
@@ -161,9 +163,137 @@ pub fn render_site(site: &Site) -> Result<(Output, Stats), Vec<Diagnostic>> {
     Ok((output, stats))
 }
 
-fn render_job(site: &Site, job: &Job<'_>, summaries: &[tera::Value]) -> Result<(String, Vec<u8>), Diagnostic> {
+fn render_jobs(
+    site: &Site,
+    jobs: &[Job],
+    listings: &Listings,
+    summaries: &[tera::Value],
+    output: &mut Output,
+) -> Vec<Diagnostic> {
+    let rendered: Vec<Result<(String, Vec<u8>), Diagnostic>> = jobs
+        .par_iter()
+        .map(|job| render_job(site, *job, listings, summaries))
+        .collect();
+    let mut errors = Vec::new();
+    for r in rendered {
+        match r {
+            Ok((path, bytes)) => {
+                output
+                    .files
+                    .insert(path, OutputFile::Generated(Arc::new(bytes)));
+            }
+            Err(d) => errors.push(d),
+        }
+    }
+    errors
+}
+
+/// Re-renders only what an edit of existing content files can have changed, starting from the
+/// previous build's output. Returns `None` when the change is structural (pages added, removed
+/// or moved, URLs, aliases or terms changed): the caller then renders the whole site.
+pub fn rerender(
+    old_site: &Site,
+    old_output: &Output,
+    site: &Site,
+) -> Option<Result<(Output, Vec<Job>), Vec<Diagnostic>>> {
+    let same_pages = old_site.pages.len() == site.pages.len()
+        && old_site
+            .pages
+            .iter()
+            .zip(&site.pages)
+            .all(|(a, b)| a.content_path() == b.content_path() && a.front().aliases == b.front().aliases);
+    let same_terms = old_site.taxonomies.len() == site.taxonomies.len()
+        && old_site.taxonomies.iter().zip(&site.taxonomies).all(|(a, b)| {
+            a.terms.len() == b.terms.len()
+                && a.terms.iter().zip(&b.terms).all(|(x, y)| x.slug == y.slug && x.name == y.name)
+        });
+    if !same_pages
+        || !same_terms
+        || old_site.urls != site.urls
+        || old_site.copied != site.copied
+        || old_site.sections.len() != site.sections.len()
+        || old_site
+            .sections
+            .iter()
+            .zip(&site.sections)
+            .any(|(a, b)| a.front != b.front || a.path != b.path)
+    {
+        return None;
+    }
+    let old_summaries = context::summaries(old_site);
+    let summaries = context::summaries(site);
+    let listings = Listings::new(site);
+    let changed: Vec<usize> = (0..site.pages.len())
+        .filter(|&i| !Arc::ptr_eq(&old_site.pages[i].source, &site.pages[i].source)
+            || !Arc::ptr_eq(&old_site.pages[i].rendered, &site.pages[i].rendered))
+        .collect();
+    let summary_changed: Vec<usize> = changed
+        .iter()
+        .copied()
+        .filter(|&i| old_summaries[i] != summaries[i])
+        .collect();
+    let mut jobs: std::collections::HashSet<Job> = changed.iter().map(|&i| Job::Page(i)).collect();
+    // Sections: listings whose order changed are re-rendered whole, with every page's neighbours.
+    for (s, (old, new)) in old_site.sections.iter().zip(&site.sections).enumerate() {
+        let reorder = old.pages != new.pages;
+        if reorder || old.rendered.html != new.rendered.html {
+            jobs.extend(listings.sections[s].iter().map(|p| Job::Section(s, p.index)));
+            if reorder {
+                jobs.extend(new.pages.iter().map(|&i| Job::Page(i)));
+                jobs.extend(old.pages.iter().map(|&i| Job::Page(i)));
+            }
+            continue;
+        }
+        for pager in &listings.sections[s] {
+            if pager.chunk(&new.pages).iter().any(|i| summary_changed.contains(i)) {
+                jobs.insert(Job::Section(s, pager.index));
+            }
+        }
+    }
+    for &i in &summary_changed {
+        // Neighbours show this page's title; the home page lists recent articles; articles
+        // show their section.
+        jobs.extend(site.pages[i].previous.map(Job::Page));
+        jobs.extend(site.pages[i].next.map(Job::Page));
+        jobs.insert(Job::Section(0, 1));
+    }
+    for (t, (old_t, new_t)) in old_site.taxonomies.iter().zip(&site.taxonomies).enumerate() {
+        let mut counts_changed = false;
+        for (n, (old_term, term)) in old_t.terms.iter().zip(&new_t.terms).enumerate() {
+            if old_term.pages != term.pages {
+                counts_changed = true;
+                jobs.extend(listings.terms[t][n].iter().map(|p| Job::Term(t, n, p.index)));
+                continue;
+            }
+            for pager in &listings.terms[t][n] {
+                if pager.chunk(&term.pages).iter().any(|i| summary_changed.contains(i)) {
+                    jobs.insert(Job::Term(t, n, pager.index));
+                }
+            }
+        }
+        if counts_changed {
+            jobs.insert(Job::TaxonomyList(t));
+        }
+    }
+    let mut jobs: Vec<Job> = jobs.into_iter().collect();
+    jobs.sort_by_key(|j| format!("{j:?}"));
+    let mut output = old_output.clone();
+    let errors = render_jobs(site, &jobs, &listings, &summaries, &mut output);
+    Some(if errors.is_empty() {
+        Ok((output, jobs))
+    } else {
+        Err(errors)
+    })
+}
+
+fn render_job(
+    site: &Site,
+    job: Job,
+    listings: &Listings,
+    summaries: &[tera::Value],
+) -> Result<(String, Vec<u8>), Diagnostic> {
     let mut ctx = Context::new();
-    let (template, path) = match *job {
+    let (template, path) = match job {
         Job::Page(i) => {
             let page = &site.pages[i];
             ctx.insert_value("page", context::page_value(site, page));
@@ -180,11 +310,15 @@ fn render_job(site: &Site, job: &Job<'_>, summaries: &[tera::Value]) -> Result<(
             };
             (template, page.path.clone())
         }
-        Job::Section(i, pager) => {
+        Job::Section(i, n) => {
             let s = &site.sections[i];
+            let pager = &listings.sections[i][n - 1];
             let is_home = i == 0;
             ctx.insert_value("section", context::section_value(site, s, summaries, is_home));
-            ctx.insert_value("paginator", pager.value.clone());
+            ctx.insert_value(
+                "paginator",
+                context::paginator_value(site, pager, &s.pages, summaries),
+            );
             if is_home {
                 let mut recent: Vec<usize> = (0..site.pages.len())
                     .filter(|&p| site.pages[p].kind == PageKind::Article)
@@ -194,26 +328,31 @@ fn render_job(site: &Site, job: &Job<'_>, summaries: &[tera::Value]) -> Result<(
                 let values: Vec<tera::Value> = recent.iter().map(|&p| summaries[p].clone()).collect();
                 ctx.insert("recent", &values);
             }
-            (if is_home { "index.html" } else { "section.html" }, pager.path.clone())
+            (if is_home { "index.html" } else { "section.html" }, pager.path())
         }
         Job::TaxonomyList(t) => {
             let tax = &site.taxonomies[t];
             ctx.insert_value("taxonomy", context::taxonomy_value(site, tax, true));
             ("taxonomy_list.html", tax.path())
         }
-        Job::Term(t, n, pager) => {
+        Job::Term(t, n, p) => {
             let tax = &site.taxonomies[t];
+            let term = &tax.terms[n];
+            let pager = &listings.terms[t][n][p - 1];
             ctx.insert_value("taxonomy", context::taxonomy_value(site, tax, false));
-            ctx.insert_value("term", context::term_value(site, tax, &tax.terms[n]));
-            ctx.insert_value("paginator", pager.value.clone());
-            ("taxonomy_single.html", pager.path.clone())
+            ctx.insert_value("term", context::term_value(site, tax, term));
+            ctx.insert_value(
+                "paginator",
+                context::paginator_value(site, pager, &term.pages, summaries),
+            );
+            ("taxonomy_single.html", pager.path())
         }
     };
     let url_path = format!("{}{path}", site.config.base_path());
     ctx.insert("current_path", &url_path);
     ctx.insert("current_url", &site.permalink(&path));
     let html = site.templates.render(template, &ctx)?;
-    if let Job::Page(i) = *job {
+    if let Job::Page(i) = job {
         check_safety_slots(site, i, template, &html)?;
     }
     Ok((output_path(&path), html.into_bytes()))

@@ -11,7 +11,8 @@ use crate::markdown::{self, Rendered};
 use crate::render::Templates;
 use crate::theme::Theme;
 use rayon::prelude::*;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
 use std::path::{Path, PathBuf};
 
 /// How to load a site.
@@ -37,7 +38,8 @@ pub enum PageKind {
 
 #[derive(Debug, Clone)]
 pub struct Page {
-    pub source: Parsed<PageFront>,
+    /// Shared with the previous build in `serve` when the file did not change.
+    pub source: Arc<Parsed<PageFront>>,
     pub kind: PageKind,
     pub slug: String,
     /// Site path, e.g. `/articles/a/`.
@@ -45,7 +47,7 @@ pub struct Page {
     pub section: usize,
     /// Content paths of the bundle's other files (copied next to the page).
     pub assets: Vec<String>,
-    pub rendered: Rendered,
+    pub rendered: Arc<Rendered>,
     pub previous: Option<usize>,
     pub next: Option<usize>,
 }
@@ -135,6 +137,8 @@ pub struct Site {
     pub templates: Templates,
     /// Warnings found while loading (errors make `load` fail).
     pub warnings: Vec<Diagnostic>,
+    /// The files of `content/`, as discovered.
+    pub entries: Vec<Entry>,
 }
 
 /// Display path of a file under the root (`content/a.md`), for messages.
@@ -176,42 +180,69 @@ pub fn load_config(options: &LoadOptions) -> Result<Config, Diagnostic> {
 
 /// Pages and sections read from disk, before URLs and rendering.
 struct Loaded {
-    pages: Vec<Parsed<PageFront>>,
+    pages: Vec<Arc<Parsed<PageFront>>>,
     sections: Vec<Parsed<SectionFront>>,
     assets: Vec<String>,
 }
 
-fn read_content(root: &Path, entries: Vec<Entry>, drafts: bool) -> (Loaded, Vec<Diagnostic>) {
+/// What a rebuild may reuse from the previous build.
+pub struct Reuse<'a> {
+    pub previous: &'a Site,
+    /// Content paths (`articles/a.md`) of files that changed, were created or deleted.
+    pub changed: &'a HashSet<String>,
+    /// Whether the list of content files may have changed (files created, deleted or renamed).
+    pub rediscover: bool,
+}
+
+fn read_content(
+    root: &Path,
+    entries: &[Entry],
+    drafts: bool,
+    reuse: Option<&Reuse<'_>>,
+) -> (Loaded, Vec<Diagnostic>) {
     let content_dir = root.join("content");
+    let previous: HashMap<&str, &Arc<Parsed<PageFront>>> = reuse
+        .map(|r| {
+            r.previous
+                .pages
+                .iter()
+                .filter(|p| !r.changed.contains(p.content_path()))
+                .map(|p| (p.content_path(), &p.source))
+                .collect()
+        })
+        .unwrap_or_default();
     enum Item {
-        Page(Parsed<PageFront>),
+        Page(Arc<Parsed<PageFront>>),
         Section(Parsed<SectionFront>),
         Asset(String),
         Skip,
     }
     let results: Vec<Result<Item, Diagnostic>> = entries
-        .into_par_iter()
+        .par_iter()
         .map(|entry| match entry {
-            Entry::Asset { content_path } => Ok(Item::Asset(content_path)),
+            Entry::Asset { content_path } => Ok(Item::Asset(content_path.clone())),
             Entry::Page { content_path } => {
-                let path = content_dir.join(&content_path);
+                if let Some(&p) = previous.get(content_path.as_str()) {
+                    return Ok(Item::Page(Arc::clone(p)));
+                }
+                let path = content_dir.join(content_path);
                 let display = display_path(root, &path);
                 let text = content::read_text(&path, &display)?;
-                let page = content::parse_page(text, &display, &content_path)?;
+                let page = content::parse_page(text, &display, content_path)?;
                 Ok(if page.front.draft && !drafts {
                     Item::Skip
                 } else {
-                    Item::Page(page)
+                    Item::Page(Arc::new(page))
                 })
             }
             Entry::Section { content_path } => {
-                let path = content_dir.join(&content_path);
+                let path = content_dir.join(content_path);
                 let display = display_path(root, &path);
                 let text = content::read_text(&path, &display)?;
                 Ok(Item::Section(content::parse_section(
                     text,
                     &display,
-                    &content_path,
+                    content_path,
                 )?))
             }
         })
@@ -269,6 +300,13 @@ pub fn slug_of(name: &str) -> String {
 impl Site {
     /// Reads and renders the whole site; every problem found is returned together.
     pub fn load(options: &LoadOptions) -> Result<Site, Vec<Diagnostic>> {
+        Site::reload(options, None)
+    }
+
+    /// Like [`Site::load`], reusing what did not change since `reuse.previous`: unchanged files
+    /// are not read again and their markdown is not rendered again while every URL stays the same.
+    /// The result equals a clean load of the same files.
+    pub fn reload(options: &LoadOptions, reuse: Option<&Reuse<'_>>) -> Result<Site, Vec<Diagnostic>> {
         let root = options.root.clone();
         let config = load_config(options).map_err(|d| vec![d])?;
         let theme = Theme::locate(&root, &config.theme).map_err(|d| vec![d])?;
@@ -282,8 +320,11 @@ impl Site {
                 .suggest("create content/ with your markdown files, or run `haven init DIR`"),
             ]);
         }
-        let entries = content::discover(&content_dir).map_err(|d| vec![d])?;
-        let (loaded, mut errors) = read_content(&root, entries, options.drafts);
+        let entries = match reuse {
+            Some(r) if !r.rediscover => r.previous.entries.clone(),
+            _ => content::discover(&content_dir).map_err(|d| vec![d])?,
+        };
+        let (loaded, mut errors) = read_content(&root, &entries, options.drafts, reuse);
 
         // Sections: home first, then by folder.
         let mut sections: Vec<Section> = Vec::new();
@@ -396,7 +437,7 @@ impl Site {
                 path,
                 section,
                 assets: Vec::new(),
-                rendered: Rendered::default(),
+                rendered: Arc::default(),
                 previous: None,
                 next: None,
             });
@@ -538,8 +579,9 @@ impl Site {
             copied,
             templates,
             warnings: Vec::new(),
+            entries,
         };
-        site.render_markdown();
+        site.render_markdown(reuse);
         site.assign_pages_to_sections();
         for p in &site.pages {
             errors.extend(p.rendered.diagnostics.iter().cloned());
@@ -557,13 +599,26 @@ impl Site {
         }
     }
 
-    /// Renders every page and section body (in parallel).
-    fn render_markdown(&mut self) {
+    /// Renders every page and section body (in parallel), reusing unchanged pages' results
+    /// when no URL changed.
+    fn render_markdown(&mut self, reuse: Option<&Reuse<'_>>) {
+        let previous: HashMap<&str, &Page> = match reuse {
+            Some(r)
+                if r.previous.urls == self.urls
+                    && r.previous.config.base_url == self.config.base_url =>
+            {
+                r.previous.pages.iter().map(|p| (p.content_path(), p)).collect()
+            }
+            _ => HashMap::new(),
+        };
         let env = self.templates.markdown_env(&self.urls, self.config.base_path());
-        let rendered: Vec<Rendered> = self
+        let rendered: Vec<Arc<Rendered>> = self
             .pages
             .par_iter()
-            .map(|p| render_body(&p.source, &env))
+            .map(|p| match previous.get(p.content_path()) {
+                Some(old) if Arc::ptr_eq(&old.source, &p.source) => Arc::clone(&old.rendered),
+                _ => Arc::new(render_body(&p.source, &env)),
+            })
             .collect();
         for (p, r) in self.pages.iter_mut().zip(rendered) {
             p.rendered = r;
@@ -624,7 +679,7 @@ impl Site {
         let sources = self
             .pages
             .iter()
-            .map(|p| (&p.source.file, &p.source.text, &p.source.lines, &p.rendered))
+            .map(|p| (&p.source.file, &p.source.text, &p.source.lines, &*p.rendered))
             .chain(self.sections.iter().filter_map(|s| {
                 s.source
                     .as_ref()
@@ -715,7 +770,7 @@ fn generated_help_page(config: &Config, help_path: &str) -> Page {
     let content_path = format!("{slug}.md");
     let text = String::new();
     Page {
-        source: Parsed {
+        source: Arc::new(Parsed {
             file: PathBuf::from(format!("content/{content_path}")),
             content_path,
             front: PageFront {
@@ -729,13 +784,13 @@ fn generated_help_page(config: &Config, help_path: &str) -> Page {
             lines: crate::diagnostics::LineIndex::new(&text),
             text,
             body_offset: 0,
-        },
+        }),
         kind: PageKind::Help,
         slug,
         path: help_path.to_string(),
         section: 0,
         assets: Vec::new(),
-        rendered: Rendered::default(),
+        rendered: Arc::default(),
         previous: None,
         next: None,
     }

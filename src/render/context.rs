@@ -432,10 +432,34 @@ pub fn section_value(site: &Site, s: &Section, summaries: &[Value], with_pages: 
 }
 
 /// One page of a paginated listing.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Pager {
-    /// Site path of this listing page (`/articles/page/2/`).
-    pub path: String,
-    pub value: Value,
+    /// Site path of the listing (`/articles/`); page `n` lives at `/articles/page/n/`.
+    pub base: String,
+    /// 1-based.
+    pub index: usize,
+    pub count: usize,
+    pub per_page: usize,
+}
+
+impl Pager {
+    pub fn path_of(&self, n: usize) -> String {
+        if n == 1 {
+            self.base.clone()
+        } else {
+            format!("{}page/{n}/", self.base)
+        }
+    }
+
+    pub fn path(&self) -> String {
+        self.path_of(self.index)
+    }
+
+    /// The slice of `items` shown on this page.
+    pub fn chunk<'a>(&self, items: &'a [usize]) -> &'a [usize] {
+        let start = (self.index - 1) * self.per_page;
+        &items[start.min(items.len())..(start + self.per_page).min(items.len())]
+    }
 }
 
 #[derive(Serialize)]
@@ -451,38 +475,35 @@ struct PaginatorView {
     next: Option<String>,
 }
 
-/// Splits `items` into listing pages under `path` (`/articles/`, `/articles/page/2/`, …).
-pub fn paginate(site: &Site, path: &str, items: &[usize], per_page: usize, summaries: &[Value]) -> Vec<Pager> {
+/// The listing pages of `items` under `path` (`/articles/`, `/articles/page/2/`, …).
+pub fn paginate(path: &str, items: &[usize], per_page: usize) -> Vec<Pager> {
     let per_page = if per_page == 0 { items.len().max(1) } else { per_page };
     let count = items.len().div_ceil(per_page).max(1);
-    let base = site.config.base_path();
-    let page_path = |n: usize| {
-        if n == 1 {
-            path.to_string()
-        } else {
-            format!("{path}page/{n}/")
-        }
-    };
     (1..=count)
-        .map(|n| {
-            let chunk = items.chunks(per_page).nth(n - 1).unwrap_or(&[]);
-            let value = Value::from_serializable(&PaginatorView {
-                pages: chunk.iter().map(|&i| summaries[i].clone()).collect(),
-                current_index: n,
-                number_pagers: count,
-                total_pages: items.len(),
-                paginate_by: per_page,
-                first: format!("{base}{}", page_path(1)),
-                last: format!("{base}{}", page_path(count)),
-                previous: (n > 1).then(|| format!("{base}{}", page_path(n - 1))),
-                next: (n < count).then(|| format!("{base}{}", page_path(n + 1))),
-            });
-            Pager {
-                path: page_path(n),
-                value,
-            }
+        .map(|index| Pager {
+            base: path.to_string(),
+            index,
+            count,
+            per_page,
         })
         .collect()
+}
+
+/// The `paginator` value of one listing page.
+pub fn paginator_value(site: &Site, pager: &Pager, items: &[usize], summaries: &[Value]) -> Value {
+    let base = site.config.base_path();
+    let n = pager.index;
+    Value::from_serializable(&PaginatorView {
+        pages: pager.chunk(items).iter().map(|&i| summaries[i].clone()).collect(),
+        current_index: n,
+        number_pagers: pager.count,
+        total_pages: items.len(),
+        paginate_by: pager.per_page,
+        first: format!("{base}{}", pager.path_of(1)),
+        last: format!("{base}{}", pager.path_of(pager.count)),
+        previous: (n > 1).then(|| format!("{base}{}", pager.path_of(n - 1))),
+        next: (n < pager.count).then(|| format!("{base}{}", pager.path_of(n + 1))),
+    })
 }
 
 #[derive(Serialize)]

@@ -1,0 +1,83 @@
+//! The live preview's build state: the last good site and output, updated incrementally.
+//!
+//! A content edit re-reads only the changed files and re-renders only the outputs they can
+//! affect; anything else (config, templates, static files, files added or removed) rebuilds
+//! the site. A failed rebuild leaves the last good state untouched.
+
+use crate::build::{self, Output};
+use crate::diagnostics::Diagnostic;
+use crate::site::{LoadOptions, Reuse, Site};
+use crate::watch::Changes;
+use std::collections::HashSet;
+use std::sync::Arc;
+
+pub struct Preview {
+    pub options: LoadOptions,
+    pub site: Site,
+    pub output: Arc<Output>,
+}
+
+/// What a rebuild did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Rebuilt {
+    /// Only these many HTML files were rendered again.
+    Incremental { rendered: usize },
+    Full,
+}
+
+impl Preview {
+    pub fn new(options: LoadOptions) -> Result<Preview, Vec<Diagnostic>> {
+        let site = Site::load(&options)?;
+        let (output, _) = build::render_site(&site)?;
+        Ok(Preview {
+            options,
+            site,
+            output: Arc::new(output),
+        })
+    }
+
+    /// Applies a batch of changes. On error the previous site and output stay in place.
+    pub fn apply(&mut self, changes: &Changes) -> Result<Rebuilt, Vec<Diagnostic>> {
+        let content_only = !changes.config && !changes.templates && changes.statics.is_empty();
+        if !content_only || changes.structure {
+            let site = Site::load(&self.options)?;
+            let (output, _) = build::render_site(&site)?;
+            self.site = site;
+            self.output = Arc::new(output);
+            return Ok(Rebuilt::Full);
+        }
+        let changed: HashSet<String> = changes.content.iter().cloned().collect();
+        let known: HashSet<String> = self
+            .site
+            .entries
+            .iter()
+            .map(|e| match e {
+                crate::content::Entry::Section { content_path }
+                | crate::content::Entry::Page { content_path }
+                | crate::content::Entry::Asset { content_path } => content_path.clone(),
+            })
+            .collect();
+        let reuse = Reuse {
+            previous: &self.site,
+            changed: &changed,
+            rediscover: changed.iter().any(|c| !known.contains(c)),
+        };
+        let site = Site::reload(&self.options, Some(&reuse))?;
+        match build::rerender(&self.site, &self.output, &site) {
+            Some(result) => {
+                let (output, jobs) = result?;
+                self.site = site;
+                self.output = Arc::new(output);
+                Ok(Rebuilt::Incremental {
+                    rendered: jobs.len(),
+                })
+            }
+            None => {
+                let (output, _) = build::render_site(&site)?;
+                self.site = site;
+                self.output = Arc::new(output);
+                Ok(Rebuilt::Full)
+            }
+        }
+    }
+}

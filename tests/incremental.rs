@@ -1,0 +1,151 @@
+//! Incremental rebuilds in the live preview must always equal a clean build of the same files.
+//! Random edit sequences (seeded, so failures reproduce) are applied one by one; after each, the
+//! preview's output is compared file by file with a fresh `haven build` of the same folder.
+
+mod common;
+use common::Fixture;
+use haven::build::{Output, render_site};
+use haven::preview::{Preview, Rebuilt};
+use haven::site::{LoadOptions, Site};
+use haven::watch::Changes;
+use std::collections::BTreeMap;
+
+/// A tiny deterministic generator (xorshift64*), so no dependency is needed for randomness.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+fn article(title: &str, date: &str, tags: &[&str], body: &str) -> String {
+    format!(
+        "---\ntitle: \"{title}\"\ndescription: \"About {title}.\"\ndate: {date}\nauthor: \"A\"\ntags: [{}]\n---\n{body}\n",
+        tags.join(", ")
+    )
+}
+
+fn bytes(output: &Output) -> BTreeMap<String, Vec<u8>> {
+    output
+        .files
+        .iter()
+        .map(|(k, v)| (k.clone(), v.bytes().expect("read").into_owned()))
+        .collect()
+}
+
+fn assert_same_as_clean(f: &Fixture, preview: &Preview, step: &str) {
+    let site = Site::load(&preview.options).unwrap_or_else(|e| panic!("{step}: {e:?}"));
+    let (clean, _) = render_site(&site).unwrap_or_else(|e| panic!("{step}: {e:?}"));
+    let (a, b) = (bytes(&preview.output), bytes(&clean));
+    let only_a: Vec<_> = a.keys().filter(|k| !b.contains_key(*k)).collect();
+    let only_b: Vec<_> = b.keys().filter(|k| !a.contains_key(*k)).collect();
+    assert!(only_a.is_empty() && only_b.is_empty(), "{step}: extra {only_a:?}, missing {only_b:?}");
+    for (k, v) in &a {
+        assert!(v == &b[k], "{step}: {k} differs from a clean build ({})", f.root().display());
+    }
+}
+
+const TITLES: &[&str] = &["Alpha", "Bravo", "Charlie", "Delta", "Echo"];
+const TAGS: &[&str] = &["sleep", "mood", "calm", "focus"];
+
+#[test]
+fn random_edits_match_clean_builds() {
+    let f = Fixture::new();
+    for (i, t) in TITLES.iter().enumerate() {
+        f.write(
+            &format!("content/articles/{}.md", t.to_lowercase()),
+            &article(t, &format!("2026-0{}-1{i}", i + 1), &[TAGS[i % 4]], "First paragraph.\n\n## Part one\n\nText."),
+        );
+    }
+    let options = LoadOptions {
+        root: f.root().to_path_buf(),
+        ..Default::default()
+    };
+    let mut preview = Preview::new(options).expect("initial build");
+    let mut rng = Rng(0x5eed_1234_abcd_0001);
+    let mut incremental = 0;
+    for step in 0..60 {
+        let pick = TITLES[rng.below(TITLES.len())];
+        let rel = format!("articles/{}.md", pick.to_lowercase());
+        let path = format!("content/{rel}");
+        let mut changes = Changes::default();
+        let kind = rng.below(8);
+        let exists = f.path(&path).exists();
+        let date = format!("2026-{:02}-{:02}", 1 + rng.below(9), 10 + rng.below(18));
+        let tags: Vec<&str> = (0..rng.below(3)).map(|_| TAGS[rng.below(TAGS.len())]).collect();
+        let mut tags_dedup = tags.clone();
+        tags_dedup.sort();
+        tags_dedup.dedup();
+        match kind {
+            // Body edits: the common case while writing.
+            0..=2 => {
+                let body = format!("Paragraph {}.\n\n## Part {}\n\nMore text {step}.", rng.next() % 100, rng.below(3));
+                f.write(&path, &article(pick, &date, &tags_dedup, &body));
+            }
+            // Title change.
+            3 => f.write(&path, &article(&format!("{pick} {step}"), &date, &tags_dedup, "Renamed.")),
+            // Delete (or recreate when gone).
+            4 => {
+                if exists {
+                    std::fs::remove_file(f.path(&path)).unwrap();
+                } else {
+                    f.write(&path, &article(pick, &date, &tags_dedup, "Back again."));
+                }
+                changes.structure = true;
+            }
+            // A link to another page's heading.
+            5 => f.write(
+                &path,
+                &article(pick, &date, &tags_dedup, "See [sleep](sleep.md#wind-down).\n\n## Part one"),
+            ),
+            // Section settings.
+            6 => {
+                let per = 1 + rng.below(3);
+                f.write(
+                    "content/articles/_index.md",
+                    &format!("---\ntitle: \"Articles\"\nsort_by: date\npaginate_by: {per}\n---\nIntro {step}.\n"),
+                );
+                changes.content.insert("articles/_index.md".into());
+            }
+            // Only the date: order changes.
+            _ => f.write(&path, &article(pick, &date, &tags_dedup, "Same body.")),
+        }
+        changes.content.insert(rel.clone());
+        if !exists && kind != 4 {
+            changes.structure = true;
+        }
+        match preview.apply(&changes) {
+            Ok(Rebuilt::Incremental { .. }) => incremental += 1,
+            Ok(Rebuilt::Full) => {}
+            Err(e) => panic!("step {step} ({kind}): {e:?}"),
+        }
+        assert_same_as_clean(&f, &preview, &format!("step {step} (edit kind {kind} on {rel})"));
+    }
+    assert!(incremental > 20, "only {incremental} of 60 rebuilds were incremental");
+}
+
+#[test]
+fn a_broken_edit_keeps_the_last_good_site() {
+    let f = Fixture::new();
+    let options = LoadOptions {
+        root: f.root().to_path_buf(),
+        ..Default::default()
+    };
+    let mut preview = Preview::new(options).expect("initial build");
+    let before = bytes(&preview.output);
+    f.write("content/articles/sleep.md", "---\ntitle: [broken\n---\n");
+    let mut changes = Changes::default();
+    changes.content.insert("articles/sleep.md".into());
+    let errors = preview.apply(&changes).unwrap_err();
+    assert!(errors.iter().any(|d| d.file.as_ref().is_some_and(|p| p.ends_with("sleep.md"))));
+    assert_eq!(bytes(&preview.output), before);
+    f.write("content/articles/sleep.md", common::ARTICLE);
+    preview.apply(&changes).expect("fixed");
+    assert_same_as_clean(&f, &preview, "after fix");
+}
