@@ -142,6 +142,11 @@ pub fn render_site(site: &Site) -> Result<(Output, Stats), Vec<Diagnostic>> {
             );
         }
     }
+    output.files.extend(
+        crate::output::files(site)
+            .into_iter()
+            .map(|(path, bytes)| (path, OutputFile::Generated(Arc::new(bytes)))),
+    );
     for c in &site.copied {
         output
             .files
@@ -279,6 +284,12 @@ pub fn rerender(
     jobs.sort_by_key(|j| format!("{j:?}"));
     let mut output = old_output.clone();
     let errors = render_jobs(site, &jobs, &listings, &summaries, &mut output);
+    // Feeds and the sitemap follow titles, dates and summaries: regenerate them (cheap).
+    output.files.extend(
+        crate::output::files(site)
+            .into_iter()
+            .map(|(path, bytes)| (path, OutputFile::Generated(Arc::new(bytes)))),
+    );
     Some(if errors.is_empty() {
         Ok((output, jobs))
     } else {

@@ -10,6 +10,7 @@ pub mod config;
 pub mod content;
 pub mod diagnostics;
 pub mod markdown;
+pub mod output;
 pub mod preview;
 pub mod render;
 pub mod scaffold;

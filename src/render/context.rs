@@ -326,6 +326,8 @@ struct PageView<'a> {
     next: Option<TitleLink>,
     draft: bool,
     safety: PageSafetyView,
+    /// JSON-LD for `<script type="application/ld+json">` (articles; empty otherwise).
+    json_ld: String,
 }
 
 fn title_link(site: &Site, i: Option<usize>) -> Option<TitleLink> {
@@ -366,6 +368,7 @@ pub fn page_value(site: &Site, page: &Page) -> Value {
         next: title_link(site, page.next),
         draft: f.draft,
         safety: page_safety(site, page),
+        json_ld: crate::output::json_ld::page(site, page),
     })
 }
 
@@ -391,6 +394,8 @@ struct SectionView<'a> {
     subsections: Vec<SubsectionView<'a>>,
     parent: Option<TitleLink>,
     pages: Vec<Value>,
+    /// JSON-LD `WebSite` on the home section; empty otherwise.
+    json_ld: String,
 }
 
 fn subsection_view<'a>(site: &Site, s: &'a Section) -> SubsectionView<'a> {
@@ -427,6 +432,11 @@ pub fn section_value(site: &Site, s: &Section, summaries: &[Value], with_pages: 
             s.pages.iter().map(|&i| summaries[i].clone()).collect()
         } else {
             Vec::new()
+        },
+        json_ld: if s.path == "/" {
+            crate::output::json_ld::website(site)
+        } else {
+            String::new()
         },
     })
 }
