@@ -23,7 +23,9 @@ impl OutputFile {
         match self {
             OutputFile::Generated(b) => Ok(std::borrow::Cow::Borrowed(b.as_slice())),
             OutputFile::Copied(FileSource::Embedded(b)) => Ok(std::borrow::Cow::Borrowed(b)),
-            OutputFile::Copied(FileSource::Disk(p)) => std::fs::read(p).map(std::borrow::Cow::Owned),
+            OutputFile::Copied(FileSource::Disk(p)) => {
+                std::fs::read(p).map(std::borrow::Cow::Owned)
+            }
         }
     }
 }
@@ -123,13 +125,17 @@ pub fn render_site(site: &Site) -> Result<(Output, Stats), Vec<Diagnostic>> {
     let mut output = Output::default();
     let mut errors = render_jobs(site, &jobs, &listings, &summaries, &mut output);
     let mut not_found = Context::new();
-    not_found.insert("current_path", &format!("{}/404.html", site.config.base_path()));
+    not_found.insert(
+        "current_path",
+        &format!("{}/404.html", site.config.base_path()),
+    );
     not_found.insert("current_url", &site.permalink("/404.html"));
     match site.templates.render("404.html", &not_found) {
         Ok(html) => {
-            output
-                .files
-                .insert("404.html".into(), OutputFile::Generated(Arc::new(html.into_bytes())));
+            output.files.insert(
+                "404.html".into(),
+                OutputFile::Generated(Arc::new(html.into_bytes())),
+            );
         }
         Err(d) => errors.push(d),
     }
@@ -193,25 +199,29 @@ fn render_jobs(
     errors
 }
 
+/// The result of an incremental re-render: the new output and the jobs that ran.
+pub type Rerendered = Result<(Output, Vec<Job>), Vec<Diagnostic>>;
+
 /// Re-renders only what an edit of existing content files can have changed, starting from the
 /// previous build's output. Returns `None` when the change is structural (pages added, removed
 /// or moved, URLs, aliases or terms changed): the caller then renders the whole site.
-pub fn rerender(
-    old_site: &Site,
-    old_output: &Output,
-    site: &Site,
-) -> Option<Result<(Output, Vec<Job>), Vec<Diagnostic>>> {
+pub fn rerender(old_site: &Site, old_output: &Output, site: &Site) -> Option<Rerendered> {
     let same_pages = old_site.pages.len() == site.pages.len()
-        && old_site
-            .pages
-            .iter()
-            .zip(&site.pages)
-            .all(|(a, b)| a.content_path() == b.content_path() && a.front().aliases == b.front().aliases);
-    let same_terms = old_site.taxonomies.len() == site.taxonomies.len()
-        && old_site.taxonomies.iter().zip(&site.taxonomies).all(|(a, b)| {
-            a.terms.len() == b.terms.len()
-                && a.terms.iter().zip(&b.terms).all(|(x, y)| x.slug == y.slug && x.name == y.name)
+        && old_site.pages.iter().zip(&site.pages).all(|(a, b)| {
+            a.content_path() == b.content_path() && a.front().aliases == b.front().aliases
         });
+    let same_terms = old_site.taxonomies.len() == site.taxonomies.len()
+        && old_site
+            .taxonomies
+            .iter()
+            .zip(&site.taxonomies)
+            .all(|(a, b)| {
+                a.terms.len() == b.terms.len()
+                    && a.terms
+                        .iter()
+                        .zip(&b.terms)
+                        .all(|(x, y)| x.slug == y.slug && x.name == y.name)
+            });
     if !same_pages
         || !same_terms
         || old_site.urls != site.urls
@@ -229,8 +239,10 @@ pub fn rerender(
     let summaries = context::summaries(site);
     let listings = Listings::new(site);
     let changed: Vec<usize> = (0..site.pages.len())
-        .filter(|&i| !Arc::ptr_eq(&old_site.pages[i].source, &site.pages[i].source)
-            || !Arc::ptr_eq(&old_site.pages[i].rendered, &site.pages[i].rendered))
+        .filter(|&i| {
+            !Arc::ptr_eq(&old_site.pages[i].source, &site.pages[i].source)
+                || !Arc::ptr_eq(&old_site.pages[i].rendered, &site.pages[i].rendered)
+        })
         .collect();
     let summary_changed: Vec<usize> = changed
         .iter()
@@ -242,7 +254,11 @@ pub fn rerender(
     for (s, (old, new)) in old_site.sections.iter().zip(&site.sections).enumerate() {
         let reorder = old.pages != new.pages;
         if reorder || old.rendered.html != new.rendered.html {
-            jobs.extend(listings.sections[s].iter().map(|p| Job::Section(s, p.index)));
+            jobs.extend(
+                listings.sections[s]
+                    .iter()
+                    .map(|p| Job::Section(s, p.index)),
+            );
             if reorder {
                 jobs.extend(new.pages.iter().map(|&i| Job::Page(i)));
                 jobs.extend(old.pages.iter().map(|&i| Job::Page(i)));
@@ -250,7 +266,11 @@ pub fn rerender(
             continue;
         }
         for pager in &listings.sections[s] {
-            if pager.chunk(&new.pages).iter().any(|i| summary_changed.contains(i)) {
+            if pager
+                .chunk(&new.pages)
+                .iter()
+                .any(|i| summary_changed.contains(i))
+            {
                 jobs.insert(Job::Section(s, pager.index));
             }
         }
@@ -267,11 +287,19 @@ pub fn rerender(
         for (n, (old_term, term)) in old_t.terms.iter().zip(&new_t.terms).enumerate() {
             if old_term.pages != term.pages {
                 counts_changed = true;
-                jobs.extend(listings.terms[t][n].iter().map(|p| Job::Term(t, n, p.index)));
+                jobs.extend(
+                    listings.terms[t][n]
+                        .iter()
+                        .map(|p| Job::Term(t, n, p.index)),
+                );
                 continue;
             }
             for pager in &listings.terms[t][n] {
-                if pager.chunk(&term.pages).iter().any(|i| summary_changed.contains(i)) {
+                if pager
+                    .chunk(&term.pages)
+                    .iter()
+                    .any(|i| summary_changed.contains(i))
+                {
                     jobs.insert(Job::Term(t, n, pager.index));
                 }
             }
@@ -312,7 +340,12 @@ fn render_job(
                 PageKind::Article => {
                     ctx.insert_value(
                         "section",
-                        context::section_value(site, &site.sections[page.section], summaries, false),
+                        context::section_value(
+                            site,
+                            &site.sections[page.section],
+                            summaries,
+                            false,
+                        ),
                     );
                     "article.html"
                 }
@@ -325,7 +358,10 @@ fn render_job(
             let s = &site.sections[i];
             let pager = &listings.sections[i][n - 1];
             let is_home = i == 0;
-            ctx.insert_value("section", context::section_value(site, s, summaries, is_home));
+            ctx.insert_value(
+                "section",
+                context::section_value(site, s, summaries, is_home),
+            );
             ctx.insert_value(
                 "paginator",
                 context::paginator_value(site, pager, &s.pages, summaries),
@@ -334,12 +370,24 @@ fn render_job(
                 let mut recent: Vec<usize> = (0..site.pages.len())
                     .filter(|&p| site.pages[p].kind == PageKind::Article)
                     .collect();
-                crate::site::sort_pages(&mut recent, &site.pages, crate::content::front_matter::SortBy::Date);
+                crate::site::sort_pages(
+                    &mut recent,
+                    &site.pages,
+                    crate::content::front_matter::SortBy::Date,
+                );
                 recent.truncate(6);
-                let values: Vec<tera::Value> = recent.iter().map(|&p| summaries[p].clone()).collect();
+                let values: Vec<tera::Value> =
+                    recent.iter().map(|&p| summaries[p].clone()).collect();
                 ctx.insert("recent", &values);
             }
-            (if is_home { "index.html" } else { "section.html" }, pager.path())
+            (
+                if is_home {
+                    "index.html"
+                } else {
+                    "section.html"
+                },
+                pager.path(),
+            )
         }
         Job::TaxonomyList(t) => {
             let tax = &site.taxonomies[t];
@@ -370,7 +418,12 @@ fn render_job(
 }
 
 /// An article template must print the content warning and crisis notice an article needs.
-fn check_safety_slots(site: &Site, page: usize, template: &str, html: &str) -> Result<(), Diagnostic> {
+fn check_safety_slots(
+    site: &Site,
+    page: usize,
+    template: &str,
+    html: &str,
+) -> Result<(), Diagnostic> {
     let p = &site.pages[page];
     if p.kind != PageKind::Article {
         return Ok(());

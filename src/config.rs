@@ -273,7 +273,12 @@ impl Config {
     /// Absolute URL for a site path such as `/articles/foo/`.
     pub fn permalink(&self, path: &str) -> String {
         let origin_len = self.base_url.len() - self.base_path().len();
-        format!("{}{}{}", &self.base_url[..origin_len], self.base_path(), path)
+        format!(
+            "{}{}{}",
+            &self.base_url[..origin_len],
+            self.base_path(),
+            path
+        )
     }
 }
 

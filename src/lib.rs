@@ -18,6 +18,6 @@ pub mod schema;
 pub mod shortcode;
 pub mod site;
 pub mod theme;
-pub mod write;
 pub mod watch;
+pub mod write;
 pub mod yaml;

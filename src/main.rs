@@ -11,7 +11,11 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 #[derive(Parser)]
-#[command(name = "haven", version, about = "A static site generator for psychoeducation sites, with safety built in")]
+#[command(
+    name = "haven",
+    version,
+    about = "A static site generator for psychoeducation sites, with safety built in"
+)]
 struct Cli {
     /// The site folder (where site.yaml is)
     #[arg(short, long, global = true, default_value = ".")]
@@ -128,13 +132,22 @@ fn build(
         base_url,
         serve: false,
     };
+    let timings = std::env::var_os("HAVEN_TIMINGS").is_some();
     let site = Site::load(&options)?;
+    if timings {
+        eprintln!("load: {} ms", start.elapsed().as_millis());
+    }
     print_diagnostics(root, &site.warnings);
     let (out, stats) = haven::build::render_site(&site)?;
+    if timings {
+        eprintln!("render: {} ms", start.elapsed().as_millis());
+    }
     let target = output.unwrap_or_else(|| root.join("public"));
-    haven::write::write_site(&out, &target, root).map_err(|e| {
-        vec![Diagnostic::error("write", e.to_string())]
-    })?;
+    haven::write::write_site(&out, &target, root)
+        .map_err(|e| vec![Diagnostic::error("write", e.to_string())])?;
+    if timings {
+        eprintln!("write: {} ms", start.elapsed().as_millis());
+    }
     let html = out.files.keys().filter(|k| k.ends_with(".html")).count();
     println!(
         "{} {html} pages ({} articles, {} sections, {} taxonomies) in {} ms → {}",
@@ -165,17 +178,29 @@ fn print_diagnostics(root: &Path, diagnostics: &[Diagnostic]) {
             Severity::Error => (AnsiColor::Red, "error"),
             Severity::Warning => (AnsiColor::Yellow, "warning"),
         };
-        eprintln!("{}: {}", paint(color, &format!("{label}[{}]", d.code)), d.message);
+        eprintln!(
+            "{}: {}",
+            paint(color, &format!("{label}[{}]", d.code)),
+            d.message
+        );
         if let Some(loc) = d.location() {
             eprintln!("  {} {loc}", paint(AnsiColor::Blue, "-->"));
             if let Some(line) = source_line(root, d) {
                 let num = d.line.to_string();
                 let pad = " ".repeat(num.len());
                 eprintln!("  {pad} {}", paint(AnsiColor::Blue, "|"));
-                eprintln!("  {} {} {line}", paint(AnsiColor::Blue, &num), paint(AnsiColor::Blue, "|"));
+                eprintln!(
+                    "  {} {} {line}",
+                    paint(AnsiColor::Blue, &num),
+                    paint(AnsiColor::Blue, "|")
+                );
                 if d.column > 0 {
                     let caret = " ".repeat(d.column - 1);
-                    eprintln!("  {pad} {} {caret}{}", paint(AnsiColor::Blue, "|"), paint(color, "^"));
+                    eprintln!(
+                        "  {pad} {} {caret}{}",
+                        paint(AnsiColor::Blue, "|"),
+                        paint(color, "^")
+                    );
                 }
             }
         }
@@ -194,5 +219,11 @@ fn source_line(root: &Path, d: &Diagnostic) -> Option<String> {
     let text = std::fs::read(root.join(file)).ok()?;
     let text = String::from_utf8_lossy(&text);
     let line = text.lines().nth(d.line - 1)?;
-    Some(line.trim_end_matches('\r').replace('\t', " ").chars().take(160).collect())
+    Some(
+        line.trim_end_matches('\r')
+            .replace('\t', " ")
+            .chars()
+            .take(160)
+            .collect(),
+    )
 }

@@ -177,15 +177,7 @@ fn render_fragment(
     let mut html = render_events(source, &scanned.text, offset, env, out, ids, top_level);
     for (i, call) in scanned.calls.iter().enumerate() {
         let body_html = match &call.body {
-            Some(b) => render_fragment(
-                source,
-                b,
-                offset + call.body_offset,
-                env,
-                out,
-                ids,
-                false,
-            ),
+            Some(b) => render_fragment(source, b, offset + call.body_offset, env, out, ids, false),
             None => String::new(),
         };
         let rendered = match env.render_shortcode(&call.name, &call.args, body_html.trim_end()) {
@@ -226,19 +218,24 @@ fn render_fragment(
 /// Where a link should point, and whether it needs checking.
 enum LinkTarget {
     External,
-    Internal { target: String, anchor: Option<String> },
+    Internal {
+        target: String,
+        anchor: Option<String>,
+    },
 }
 
 fn classify_link(from: &str, dest: &str) -> LinkTarget {
-    if dest.starts_with('#') {
+    if let Some(anchor) = dest.strip_prefix('#') {
         return LinkTarget::Internal {
             target: from.to_string(),
-            anchor: Some(dest[1..].to_string()),
+            anchor: Some(anchor.to_string()),
         };
     }
-    let has_scheme = dest
-        .split_once(':')
-        .is_some_and(|(s, _)| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)));
+    let has_scheme = dest.split_once(':').is_some_and(|(s, _)| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+    });
     if has_scheme || dest.starts_with("//") {
         return LinkTarget::External;
     }
@@ -400,7 +397,11 @@ fn push_segment(block: &mut ProseBlock, text: &str, offset: usize) {
 fn is_prose_block(tag: &Tag<'_>) -> bool {
     matches!(
         tag,
-        Tag::Paragraph | Tag::Heading { .. } | Tag::Item | Tag::TableCell | Tag::FootnoteDefinition(_)
+        Tag::Paragraph
+            | Tag::Heading { .. }
+            | Tag::Item
+            | Tag::TableCell
+            | Tag::FootnoteDefinition(_)
     )
 }
 
@@ -454,7 +455,11 @@ fn render_events(
                 }
                 if tag_end_is_block(end) {
                     prose.end_block(&mut out.prose);
-                    if prose.active_allow.as_ref().is_some_and(|(d, _)| *d == prose.depth) {
+                    if prose
+                        .active_allow
+                        .as_ref()
+                        .is_some_and(|(d, _)| *d == prose.depth)
+                    {
                         prose.active_allow = None;
                     }
                     prose.depth = prose.depth.saturating_sub(1);
@@ -491,9 +496,9 @@ fn render_events(
                         format!(" class=\"{}\"", escape_attr(&h.classes.join(" ")))
                     };
                     let mut tag = String::new();
-                    let _ = write!(
+                    let _ = writeln!(
                         tag,
-                        "<h{level} id=\"{id}\"{class}>{inner} <a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section\">#</a></h{level}>\n",
+                        "<h{level} id=\"{id}\"{class}>{inner} <a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section\">#</a></h{level}>",
                         id = escape_attr(&id),
                     );
                     headings.push((level, id.clone(), h.text.trim().to_string()));
@@ -595,6 +600,15 @@ fn render_events(
     out.toc.extend(build_toc(&headings));
     let mut html_out = String::with_capacity(text.len() * 3 / 2);
     html::push_html(&mut html_out, events.into_iter());
+    if html_out.contains(" style=\"text-align: ") {
+        // A strict Content-Security-Policy blocks inline styles; themes style these classes.
+        for align in ["left", "center", "right"] {
+            html_out = html_out.replace(
+                &format!(" style=\"text-align: {align}\""),
+                &format!(" class=\"align-{align}\""),
+            );
+        }
+    }
     html_out
 }
 
@@ -767,8 +781,17 @@ mod tests {
     #[test]
     fn headings_get_unique_ids_and_anchors() {
         let r = render_text("## What's next?\n\n## What's next?\n\n### The 5-4-3-2-1 exercise\n");
-        assert_eq!(r.anchors, ["whats-next", "whats-next-1", "the-5-4-3-2-1-exercise"]);
-        assert!(r.html.contains("<h2 id=\"whats-next\">What’s next? <a class=\"anchor\" href=\"#whats-next\""), "{}", r.html);
+        assert_eq!(
+            r.anchors,
+            ["whats-next", "whats-next-1", "the-5-4-3-2-1-exercise"]
+        );
+        assert!(
+            r.html.contains(
+                "<h2 id=\"whats-next\">What’s next? <a class=\"anchor\" href=\"#whats-next\""
+            ),
+            "{}",
+            r.html
+        );
         assert_eq!(r.toc.len(), 2);
         assert_eq!(r.toc[1].children[0].id, "the-5-4-3-2-1-exercise");
     }
@@ -782,7 +805,11 @@ mod tests {
     #[test]
     fn internal_links_resolve_and_are_recorded() {
         let r = render_text("See [sleep](../guides/sleep.md#wind-down) and [x](missing.md).\n");
-        assert!(r.html.contains("href=\"/sub/guides/sleep/#wind-down\""), "{}", r.html);
+        assert!(
+            r.html.contains("href=\"/sub/guides/sleep/#wind-down\""),
+            "{}",
+            r.html
+        );
         assert_eq!(r.links.len(), 2);
         assert_eq!(r.links[0].target, "guides/sleep.md");
         assert_eq!(r.links[0].anchor.as_deref(), Some("wind-down"));
@@ -816,8 +843,17 @@ mod tests {
 
     #[test]
     fn extensions_are_enabled() {
-        let r = render_text("| a | b |\n|---|---|\n| 1 | 2 |\n\n~~old~~ \"quoted\"\n\n- [x] done\n\nNote[^1].\n\n[^1]: Footnote.\n");
+        let r = render_text(
+            "| a | b |\n|---|---|\n| 1 | 2 |\n\n~~old~~ \"quoted\"\n\n- [x] done\n\nNote[^1].\n\n[^1]: Footnote.\n",
+        );
         assert!(r.html.contains("<table>"));
+        let aligned = render_text("| a | b |\n|:--|--:|\n| 1 | 2 |\n");
+        assert!(
+            aligned.html.contains("<td class=\"align-left\">1</td>"),
+            "{}",
+            aligned.html
+        );
+        assert!(!aligned.html.contains("style="));
         assert!(r.html.contains("<del>old</del>"));
         assert!(r.html.contains("“quoted”"));
         assert!(r.html.contains("type=\"checkbox\""));
@@ -826,7 +862,9 @@ mod tests {
 
     #[test]
     fn shortcodes_render_with_markdown_bodies() {
-        let r = render_text("Intro.\n\n{% box(k=\"v\") %}\n**Bold** [s](../guides/sleep.md)\n{% end %}\n\nAfter.\n");
+        let r = render_text(
+            "Intro.\n\n{% box(k=\"v\") %}\n**Bold** [s](../guides/sleep.md)\n{% end %}\n\nAfter.\n",
+        );
         assert!(r.html.contains("<div class=\"box\" data-k=\"v\"><p><strong>Bold</strong> <a href=\"/sub/guides/sleep/\">s</a></p></div>"), "{}", r.html);
         assert!(r.html.contains("<p>After.</p>"));
         assert!(r.diagnostics.is_empty());
@@ -844,10 +882,17 @@ mod tests {
 
     #[test]
     fn prose_excludes_code_and_urls() {
-        let r = render_text("Talk *gently* about it.\n\n```\nsecret code\n```\n\nSee https://x.org/suicide and `code`, <https://y.org/z>.\n");
+        let r = render_text(
+            "Talk *gently* about it.\n\n```\nsecret code\n```\n\nSee https://x.org/suicide and `code`, <https://y.org/z>.\n",
+        );
         let texts: Vec<_> = r.prose.iter().map(|b| b.text.as_str()).collect();
         assert_eq!(texts[0], "Talk gently about it.");
-        assert!(!texts.iter().any(|t| t.contains("secret") || t.contains("suicide") || t.contains("y.org")), "{texts:?}");
+        assert!(
+            !texts
+                .iter()
+                .any(|t| t.contains("secret") || t.contains("suicide") || t.contains("y.org")),
+            "{texts:?}"
+        );
         // Positions map back into the file.
         let b = &r.prose[0];
         let pos = b.text.find("about").unwrap();
@@ -875,8 +920,14 @@ mod tests {
     #[test]
     fn resolves_relative_paths() {
         assert_eq!(resolve_relative("articles/a.md", "b.md"), "articles/b.md");
-        assert_eq!(resolve_relative("articles/a.md", "../guides/b.md"), "guides/b.md");
-        assert_eq!(resolve_relative("articles/x/index.md", "../b.md"), "articles/b.md");
+        assert_eq!(
+            resolve_relative("articles/a.md", "../guides/b.md"),
+            "guides/b.md"
+        );
+        assert_eq!(
+            resolve_relative("articles/x/index.md", "../b.md"),
+            "articles/b.md"
+        );
         assert_eq!(resolve_relative("articles/a.md", "/about.md"), "about.md");
     }
 }

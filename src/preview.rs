@@ -21,7 +21,9 @@ pub struct Preview {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Rebuilt {
     /// Only these many HTML files were rendered again.
-    Incremental { rendered: usize },
+    Incremental {
+        rendered: usize,
+    },
     Full,
 }
 

@@ -59,17 +59,23 @@ pub fn init(dir: &Path) -> Result<(), Diagnostic> {
     for (rel, text) in STARTER_FILES {
         write(rel, text.as_bytes())?;
     }
-    let article = article_text("Your first article", "Your Name", jiff::civil::date(2026, 1, 1));
+    let article = article_text(
+        "Your first article",
+        "Your Name",
+        jiff::civil::date(2026, 1, 1),
+    );
     write("content/articles/your-first-article.md", article.as_bytes())?;
     copy_embedded(&EMBEDDED_CALM, Path::new("themes/calm"), &write)?;
     write("static/.gitkeep", b"")?;
     Ok(())
 }
 
+type WriteFile<'a> = &'a dyn Fn(&str, &[u8]) -> Result<(), Diagnostic>;
+
 fn copy_embedded(
     dir: &Dir<'static>,
     target: &Path,
-    write: &dyn Fn(&str, &[u8]) -> Result<(), Diagnostic>,
+    write: WriteFile<'_>,
 ) -> Result<(), Diagnostic> {
     for file in dir.files() {
         let rel = target.join(file.path());
@@ -142,11 +148,10 @@ pub fn new_article(
     }
     let path = section_dir.join(format!("{slug}.md"));
     if path.exists() {
-        return Err(Diagnostic::error(
-            "exists",
-            format!("{} already exists", path.display()),
-        )
-        .suggest("choose another title, or edit the existing file"));
+        return Err(
+            Diagnostic::error("exists", format!("{} already exists", path.display()))
+                .suggest("choose another title, or edit the existing file"),
+        );
     }
     let author = if config.author.is_empty() {
         "Your Name"
@@ -163,7 +168,11 @@ mod tests {
 
     #[test]
     fn article_template_parses_as_front_matter() {
-        let text = article_text("Coping with \"change\"", "A: B", jiff::civil::date(2026, 11, 26));
+        let text = article_text(
+            "Coping with \"change\"",
+            "A: B",
+            jiff::civil::date(2026, 11, 26),
+        );
         let split = crate::content::front_matter::split(&text, Path::new("a.md")).unwrap();
         let front = crate::content::front_matter::parse_page(&split, Path::new("a.md")).unwrap();
         assert_eq!(front.title, "Coping with \"change\"");

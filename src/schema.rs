@@ -36,9 +36,23 @@ mod tests {
         let s = schema(Which::FrontMatter);
         let props = s["properties"].as_object().unwrap();
         for key in [
-            "title", "description", "date", "author", "updated", "reviewed_by", "reviewed",
-            "category", "tags", "content_warnings", "crisis_notice", "slug", "aliases", "draft",
-            "weight", "references", "extra",
+            "title",
+            "description",
+            "date",
+            "author",
+            "updated",
+            "reviewed_by",
+            "reviewed",
+            "category",
+            "tags",
+            "content_warnings",
+            "crisis_notice",
+            "slug",
+            "aliases",
+            "draft",
+            "weight",
+            "references",
+            "extra",
         ] {
             assert!(props.contains_key(key), "{key}");
         }

@@ -138,7 +138,13 @@ pub fn scan(text: &str) -> Result<Scanned, Vec<SyntaxError>> {
         let indent = &line[..line.len() - line.trim_start().len()];
         match classify(line) {
             Line::Inline(name, args) => {
-                push_call(&mut out, &mut errors, (name, args, here, indent), None, here);
+                push_call(
+                    &mut out,
+                    &mut errors,
+                    (name, args, here, indent),
+                    None,
+                    here,
+                );
                 if line.ends_with('\n') {
                     out.text.push('\n');
                 }
@@ -294,7 +300,10 @@ mod tests {
         let text = "{% a() %}\n{% b() %}\nx\n{% end %}\n{% end %}\nafter\n";
         let s = scan(text).unwrap();
         assert_eq!(s.calls.len(), 1);
-        assert_eq!(s.calls[0].body.as_deref(), Some("{% b() %}\nx\n{% end %}\n"));
+        assert_eq!(
+            s.calls[0].body.as_deref(),
+            Some("{% b() %}\nx\n{% end %}\n")
+        );
         assert_eq!(s.text.lines().count(), 6);
     }
 

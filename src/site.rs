@@ -12,8 +12,8 @@ use crate::render::Templates;
 use crate::theme::Theme;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::sync::Arc;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// How to load a site.
 #[derive(Debug, Clone, Default)]
@@ -156,11 +156,15 @@ pub fn load_config(options: &LoadOptions) -> Result<Config, Diagnostic> {
                 "missing-config",
                 format!("no {CONFIG_FILE} in {}", options.root.display()),
             )
-            .suggest("run `haven init DIR` to start a new site, or pass the site folder with --root"));
+            .suggest(
+                "run `haven init DIR` to start a new site, or pass the site folder with --root",
+            ));
         }
         Err(e) => {
-            return Err(Diagnostic::error("io", format!("cannot read {CONFIG_FILE}: {e}"))
-                .in_file(CONFIG_FILE));
+            return Err(
+                Diagnostic::error("io", format!("cannot read {CONFIG_FILE}: {e}"))
+                    .in_file(CONFIG_FILE),
+            );
         }
     };
     let mut config = Config::parse(&text, Path::new(CONFIG_FILE))?;
@@ -306,7 +310,10 @@ impl Site {
     /// Like [`Site::load`], reusing what did not change since `reuse.previous`: unchanged files
     /// are not read again and their markdown is not rendered again while every URL stays the same.
     /// The result equals a clean load of the same files.
-    pub fn reload(options: &LoadOptions, reuse: Option<&Reuse<'_>>) -> Result<Site, Vec<Diagnostic>> {
+    pub fn reload(
+        options: &LoadOptions,
+        reuse: Option<&Reuse<'_>>,
+    ) -> Result<Site, Vec<Diagnostic>> {
         let root = options.root.clone();
         let config = load_config(options).map_err(|d| vec![d])?;
         let theme = Theme::locate(&root, &config.theme).map_err(|d| vec![d])?;
@@ -335,15 +342,18 @@ impl Site {
             .position(|s| s.content_path == "_index.md");
         let home = home_index.map(|i| parsed_sections.remove(i));
         sections.push(Section {
-            front: home.as_ref().map(|h| h.front.clone()).unwrap_or(SectionFront {
-                title: config.title.clone(),
-                description: Some(config.description.clone()),
-                sort_by: SortBy::Date,
-                paginate_by: 0,
-                weight: 0,
-                draft: false,
-                extra: serde_json::Value::Null,
-            }),
+            front: home
+                .as_ref()
+                .map(|h| h.front.clone())
+                .unwrap_or(SectionFront {
+                    title: config.title.clone(),
+                    description: Some(config.description.clone()),
+                    sort_by: SortBy::Date,
+                    paginate_by: 0,
+                    weight: 0,
+                    draft: false,
+                    extra: serde_json::Value::Null,
+                }),
             source: home,
             dir: String::new(),
             path: "/".to_string(),
@@ -402,7 +412,10 @@ impl Site {
             let is_bundle = p.content_path.ends_with("/index.md");
             let dir = parent_dir(&p.content_path).to_string();
             let (section_dir, file_name) = if is_bundle {
-                (parent_dir(&dir).to_string(), dir.rsplit('/').next().unwrap_or(&dir).to_string())
+                (
+                    parent_dir(&dir).to_string(),
+                    dir.rsplit('/').next().unwrap_or(&dir).to_string(),
+                )
             } else {
                 let name = p.content_path.rsplit('/').next().unwrap_or(&p.content_path);
                 (dir.clone(), name.to_string())
@@ -543,12 +556,18 @@ impl Site {
         if site_static.is_dir() {
             for entry in walkdir::WalkDir::new(&site_static).sort_by_file_name() {
                 let entry = entry.map_err(|e| {
-                    vec![Diagnostic::error("io", format!("cannot read static/: {e}")).in_file("static")]
+                    vec![
+                        Diagnostic::error("io", format!("cannot read static/: {e}"))
+                            .in_file("static"),
+                    ]
                 })?;
                 if entry.file_type().is_file()
                     && !content::is_ignored(&entry.file_name().to_string_lossy())
                 {
-                    let rel = entry.path().strip_prefix(&site_static).unwrap_or(entry.path());
+                    let rel = entry
+                        .path()
+                        .strip_prefix(&site_static)
+                        .unwrap_or(entry.path());
                     copied.push(CopiedFile {
                         output: rel.to_string_lossy().replace('\\', "/"),
                         source: FileSource::Disk(entry.path().to_path_buf()),
@@ -562,8 +581,8 @@ impl Site {
         copied.retain(|c| seen.insert(c.output.clone()));
         copied.sort_by(|a, b| a.output.cmp(&b.output));
 
-        let templates = Templates::load(&root, &theme, &config, &urls, &copied, options)
-            .map_err(|mut d| {
+        let templates =
+            Templates::load(&root, &theme, &config, &urls, &copied, options).map_err(|mut d| {
                 d.extend(errors.clone());
                 d
             })?;
@@ -592,11 +611,7 @@ impl Site {
         errors.extend(site.check_links());
         let (errs, warns): (Vec<_>, Vec<_>) = errors.into_iter().partition(|d| d.is_error());
         site.warnings = warns;
-        if errs.is_empty() {
-            Ok(site)
-        } else {
-            Err(errs)
-        }
+        if errs.is_empty() { Ok(site) } else { Err(errs) }
     }
 
     /// Renders every page and section body (in parallel), reusing unchanged pages' results
@@ -607,11 +622,17 @@ impl Site {
                 if r.previous.urls == self.urls
                     && r.previous.config.base_url == self.config.base_url =>
             {
-                r.previous.pages.iter().map(|p| (p.content_path(), p)).collect()
+                r.previous
+                    .pages
+                    .iter()
+                    .map(|p| (p.content_path(), p))
+                    .collect()
             }
             _ => HashMap::new(),
         };
-        let env = self.templates.markdown_env(&self.urls, self.config.base_path());
+        let env = self
+            .templates
+            .markdown_env(&self.urls, self.config.base_path());
         let rendered: Vec<Arc<Rendered>> = self
             .pages
             .par_iter()
@@ -679,7 +700,14 @@ impl Site {
         let sources = self
             .pages
             .iter()
-            .map(|p| (&p.source.file, &p.source.text, &p.source.lines, &*p.rendered))
+            .map(|p| {
+                (
+                    &p.source.file,
+                    &p.source.text,
+                    &p.source.lines,
+                    &*p.rendered,
+                )
+            })
             .chain(self.sections.iter().filter_map(|s| {
                 s.source
                     .as_ref()
@@ -713,8 +741,17 @@ impl Site {
                     .at(line, col);
                     d = d.suggest(match crate::yaml::closest(anchor, target_anchors) {
                         Some(best) => format!("did you mean `#{best}`?"),
-                        None if target_anchors.is_empty() => "that page has no headings".to_string(),
-                        None => format!("its headings are: {}", target_anchors.iter().map(|a| format!("#{a}")).collect::<Vec<_>>().join(", ")),
+                        None if target_anchors.is_empty() => {
+                            "that page has no headings".to_string()
+                        }
+                        None => format!(
+                            "its headings are: {}",
+                            target_anchors
+                                .iter()
+                                .map(|a| format!("#{a}"))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
                     });
                     out.push(d);
                 }
@@ -724,7 +761,10 @@ impl Site {
     }
 
     pub fn article_count(&self) -> usize {
-        self.pages.iter().filter(|p| p.kind == PageKind::Article).count()
+        self.pages
+            .iter()
+            .filter(|p| p.kind == PageKind::Article)
+            .count()
     }
 
     pub fn permalink(&self, path: &str) -> String {
@@ -828,7 +868,10 @@ fn check_front(page: &Page) -> Vec<Diagnostic> {
     }
     if page.kind == PageKind::Article {
         if f.description.as_deref().is_none_or(|d| d.trim().is_empty()) {
-            out.push(missing("description", "\"One or two sentences about the article\""));
+            out.push(missing(
+                "description",
+                "\"One or two sentences about the article\"",
+            ));
         }
         if f.date.is_none() {
             out.push(missing("date", "2026-01-31"));
@@ -852,9 +895,12 @@ fn check_front(page: &Page) -> Vec<Diagnostic> {
         && updated < date
     {
         out.push(
-            Diagnostic::error("invalid-date", format!("`updated` ({updated}) is before `date` ({date})"))
-                .in_file(&src.file)
-                .at(key_line(src, "updated"), 1),
+            Diagnostic::error(
+                "invalid-date",
+                format!("`updated` ({updated}) is before `date` ({date})"),
+            )
+            .in_file(&src.file)
+            .at(key_line(src, "updated"), 1),
         );
     }
     out

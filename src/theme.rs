@@ -70,7 +70,10 @@ impl Theme {
 
     pub fn templates(&self) -> Result<Vec<TemplateFile>, Diagnostic> {
         match self {
-            Theme::Disk { dir, .. } => read_templates(&dir.join("templates"), &self.display_dir().join("templates")),
+            Theme::Disk { dir, .. } => read_templates(
+                &dir.join("templates"),
+                &self.display_dir().join("templates"),
+            ),
             Theme::Embedded => {
                 let mut out = Vec::new();
                 if let Some(t) = EMBEDDED_CALM.get_dir("templates") {
@@ -90,11 +93,17 @@ impl Theme {
                 if static_dir.is_dir() {
                     for entry in walkdir::WalkDir::new(&static_dir).sort_by_file_name() {
                         let entry = entry.map_err(|e| {
-                            Diagnostic::error("io", format!("cannot read the theme's static files: {e}"))
-                                .in_file(self.display_dir().join("static"))
+                            Diagnostic::error(
+                                "io",
+                                format!("cannot read the theme's static files: {e}"),
+                            )
+                            .in_file(self.display_dir().join("static"))
                         })?;
                         if entry.file_type().is_file() {
-                            let rel = entry.path().strip_prefix(&static_dir).unwrap_or(entry.path());
+                            let rel = entry
+                                .path()
+                                .strip_prefix(&static_dir)
+                                .unwrap_or(entry.path());
                             out.push(CopiedFile {
                                 output: rel.to_string_lossy().replace('\\', "/"),
                                 source: FileSource::Disk(entry.path().to_path_buf()),

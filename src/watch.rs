@@ -127,7 +127,11 @@ impl SiteWatcher {
 
     /// Waits for the next batch of changes: returns once `quiet` passed without new events
     /// (or `max_wait` after the first one). `None` when the watcher stopped.
-    pub fn next_changes(&mut self, quiet: Duration, max_wait: Duration) -> Option<(Changes, Instant)> {
+    pub fn next_changes(
+        &mut self,
+        quiet: Duration,
+        max_wait: Duration,
+    ) -> Option<(Changes, Instant)> {
         loop {
             let first = match self.events.recv() {
                 Ok(e) => e,
@@ -179,7 +183,12 @@ mod tests {
     fn changes(paths: &[(&str, bool)]) -> Changes {
         let mut c = Changes::default();
         for (p, exists) in paths {
-            c.add(Path::new("/site"), "calm", &Path::new("/site").join(p), *exists);
+            c.add(
+                Path::new("/site"),
+                "calm",
+                &Path::new("/site").join(p),
+                *exists,
+            );
         }
         c
     }
@@ -195,7 +204,7 @@ mod tests {
         ]);
         assert_eq!(c.content.iter().collect::<Vec<_>>(), ["articles/a.md"]);
         assert!(!c.structure);
-        assert!(c.css_only() == false);
+        assert!(!c.css_only());
         assert!(changes(&[("static/css/x.css", true)]).css_only());
         assert!(changes(&[("site.yaml", true)]).config);
         assert!(changes(&[("themes/calm/templates/base.html", true)]).templates);

@@ -40,7 +40,8 @@ fn to_diagnostic(
         .location()
         .and_then(|l| text.lines().nth(l.line().saturating_sub(1)));
     if error_line.is_some_and(|l| l.contains('\t')) {
-        diagnostic = diagnostic.suggest("this line contains a tab: YAML indentation must use spaces, not tabs");
+        diagnostic = diagnostic
+            .suggest("this line contains a tab: YAML indentation must use spaces, not tabs");
     }
     diagnostic
 }
@@ -169,7 +170,8 @@ mod tests {
 
     #[test]
     fn alias_bomb_is_rejected_quickly() {
-        let mut text = String::from("a: &a [\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\"]\n");
+        let mut text =
+            String::from("a: &a [\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\"]\n");
         for i in 1..10 {
             let prev = (b'a' + i - 1) as char;
             let cur = (b'a' + i) as char;

@@ -19,7 +19,10 @@ fn assert_breaks(change: impl FnOnce(&Fixture), needles: &[&str]) {
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .filter(|n| n.contains("haven-"))
         .collect();
-    assert!(leftovers.is_empty(), "temporary folders left: {leftovers:?}");
+    assert!(
+        leftovers.is_empty(),
+        "temporary folders left: {leftovers:?}"
+    );
 }
 
 #[test]
@@ -41,8 +44,18 @@ fn invalid_yaml_in_site_yaml() {
 #[test]
 fn unknown_key_in_config() {
     assert_breaks(
-        |f| f.write("site.yaml", &format!("{}\ntheem: calm\n", common::SITE_YAML)),
-        &["error[unknown-field]", "unknown key `theem`", "site.yaml:", "did you mean `theme`?"],
+        |f| {
+            f.write(
+                "site.yaml",
+                &format!("{}\ntheem: calm\n", common::SITE_YAML),
+            )
+        },
+        &[
+            "error[unknown-field]",
+            "unknown key `theem`",
+            "site.yaml:",
+            "did you mean `theme`?",
+        ],
     );
 }
 
@@ -67,8 +80,17 @@ fn unknown_key_in_front_matter() {
 #[test]
 fn front_matter_not_closed() {
     assert_breaks(
-        |f| f.write("content/articles/sleep.md", "---\ntitle: \"A\"\nNo closing line.\n"),
-        &["error[unclosed-front-matter]", "content/articles/sleep.md:1:1", "`---`"],
+        |f| {
+            f.write(
+                "content/articles/sleep.md",
+                "---\ntitle: \"A\"\nNo closing line.\n",
+            )
+        },
+        &[
+            "error[unclosed-front-matter]",
+            "content/articles/sleep.md:1:1",
+            "`---`",
+        ],
     );
 }
 
@@ -81,7 +103,11 @@ fn tabs_in_front_matter() {
                 &common::ARTICLE.replace("tags: [sleep, mood]", "tags:\n\t- sleep"),
             )
         },
-        &["error[invalid-yaml]", "content/articles/sleep.md:10:1", "tabs"],
+        &[
+            "error[invalid-yaml]",
+            "content/articles/sleep.md:10:1",
+            "tabs",
+        ],
     );
 }
 
@@ -107,7 +133,11 @@ fn title_of_the_wrong_type() {
                 &common::ARTICLE.replace("title: \"Sleep and mood\"", "title: [a]"),
             )
         },
-        &["error[invalid-type]", "title", "content/articles/sleep.md:2:"],
+        &[
+            "error[invalid-type]",
+            "title",
+            "content/articles/sleep.md:2:",
+        ],
     );
 }
 
@@ -120,7 +150,11 @@ fn tags_of_the_wrong_type() {
                 &common::ARTICLE.replace("tags: [sleep, mood]", "tags: 3"),
             )
         },
-        &["error[invalid-type]", "tags", "content/articles/sleep.md:9:"],
+        &[
+            "error[invalid-type]",
+            "tags",
+            "content/articles/sleep.md:9:",
+        ],
     );
 }
 
@@ -164,7 +198,11 @@ fn link_to_missing_page() {
                 &format!("{}\nSee [this](missing-page.md).\n", common::ARTICLE),
             )
         },
-        &["error[broken-link]", "articles/missing-page.md", "content/articles/sleep.md:17:5"],
+        &[
+            "error[broken-link]",
+            "articles/missing-page.md",
+            "content/articles/sleep.md:17:5",
+        ],
     );
 }
 
@@ -207,15 +245,23 @@ fn unknown_shortcode() {
 #[test]
 fn template_syntax_error_names_template_and_line() {
     assert_breaks(
-        |f| f.write("templates/page.html", "{% extends \"base.html\" %}\n{% block content %}\n{{ page.title \n{% endblock content %}\n"),
-        &["error[template-syntax]", "templates/page.html:4:1", "expected }}"],
+        |f| {
+            f.write("templates/page.html", "{% extends \"base.html\" %}\n{% block content %}\n{{ page.title \n{% endblock content %}\n")
+        },
+        &[
+            "error[template-syntax]",
+            "templates/page.html:4:1",
+            "expected }}",
+        ],
     );
 }
 
 #[test]
 fn undefined_variable_names_template_and_line() {
     assert_breaks(
-        |f| f.write("templates/page.html", "{% extends \"base.html\" %}\n{% block content %}\n<p>{{ page.titel }}</p>\n{% endblock content %}\n"),
+        |f| {
+            f.write("templates/page.html", "{% extends \"base.html\" %}\n{% block content %}\n<p>{{ page.titel }}</p>\n{% endblock content %}\n")
+        },
         &["error[template-error]", "templates/page.html:3:", "titel"],
     );
 }
@@ -231,8 +277,17 @@ fn missing_theme() {
 #[test]
 fn non_utf8_content_file() {
     assert_breaks(
-        |f| f.write_bytes("content/articles/latin1.md", b"---\ntitle: \"Caf\xe9\"\n---\n"),
-        &["error[invalid-utf8]", "content/articles/latin1.md:2:12", "UTF-8"],
+        |f| {
+            f.write_bytes(
+                "content/articles/latin1.md",
+                b"---\ntitle: \"Caf\xe9\"\n---\n",
+            )
+        },
+        &[
+            "error[invalid-utf8]",
+            "content/articles/latin1.md:2:12",
+            "UTF-8",
+        ],
     );
 }
 
@@ -240,16 +295,23 @@ fn non_utf8_content_file() {
 fn empty_file() {
     assert_breaks(
         |f| f.write("content/articles/empty.md", ""),
-        &["error[missing-front-matter]", "content/articles/empty.md:1:1", "empty"],
+        &[
+            "error[missing-front-matter]",
+            "content/articles/empty.md:1:1",
+            "empty",
+        ],
     );
 }
 
 #[test]
 fn yaml_alias_bomb_is_rejected() {
-    let mut bomb = String::from("---\na: &a [\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\"]\n");
+    let mut bomb =
+        String::from("---\na: &a [\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\"]\n");
     for i in 1..9u8 {
         let (p, c) = ((b'a' + i - 1) as char, (b'a' + i) as char);
-        bomb.push_str(&format!("{c}: &{c} [*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p}]\n"));
+        bomb.push_str(&format!(
+            "{c}: &{c} [*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p}]\n"
+        ));
     }
     bomb.push_str("title: x\n---\n");
     assert_breaks(
@@ -261,7 +323,12 @@ fn yaml_alias_bomb_is_rejected() {
 #[test]
 fn missing_required_article_fields() {
     assert_breaks(
-        |f| f.write("content/articles/bare.md", "---\ntitle: \"Bare\"\n---\nText.\n"),
+        |f| {
+            f.write(
+                "content/articles/bare.md",
+                "---\ntitle: \"Bare\"\n---\nText.\n",
+            )
+        },
         &[
             "error[missing-field]",
             "`description`",

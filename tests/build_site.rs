@@ -10,7 +10,8 @@ fn fixture_site_has_every_kind_of_page() {
     let out = f.build();
     out.assert_ok();
     assert!(
-        out.stdout().contains("(2 articles, 2 sections, 2 taxonomies)"),
+        out.stdout()
+            .contains("(2 articles, 2 sections, 2 taxonomies)"),
         "{}",
         out.stdout()
     );
@@ -34,7 +35,10 @@ fn fixture_site_has_every_kind_of_page() {
     }
     let sleep = f.read("public/articles/sleep/index.html");
     // Internal links written as source files become page URLs, anchors kept.
-    assert!(sleep.contains("href=\"/articles/grounding/#breathe-slowly\""), "{sleep}");
+    assert!(
+        sleep.contains("href=\"/articles/grounding/#breathe-slowly\""),
+        "{sleep}"
+    );
     assert!(sleep.contains("id=\"wind-down\""));
     let grounding = f.read("public/articles/grounding/index.html");
     assert!(grounding.contains("callout-tip"), "{grounding}");
@@ -74,11 +78,17 @@ fn bundle_files_are_copied_next_to_their_page() {
                 .replace("(grounding.md", "(../grounding.md")
         ),
     );
-    f.write("content/articles/night/moon.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>");
+    f.write(
+        "content/articles/night/moon.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+    );
     f.write("static/robots-extra.txt", "hello");
     f.build().assert_ok();
     assert!(f.path("public/articles/night/moon.svg").is_file());
-    assert!(f.read("public/articles/night/index.html").contains("src=\"moon.svg\""));
+    assert!(
+        f.read("public/articles/night/index.html")
+            .contains("src=\"moon.svg\"")
+    );
     assert_eq!(f.read("public/robots-extra.txt"), "hello");
 }
 
@@ -103,7 +113,13 @@ fn a_five_megabyte_article_builds() {
         n += 1;
         body.push_str(&format!("## Part {n}\n\n{}\n\n", para.repeat(20)));
     }
-    f.write("content/articles/long.md", &format!("{}{body}", common::ARTICLE.replace("title: \"Sleep and mood\"", "title: \"Long\"")));
+    f.write(
+        "content/articles/long.md",
+        &format!(
+            "{}{body}",
+            common::ARTICLE.replace("title: \"Sleep and mood\"", "title: \"Long\"")
+        ),
+    );
     f.build().assert_ok();
     let html = f.read("public/articles/long/index.html");
     assert!(html.len() > 5 * 1024 * 1024);
@@ -125,7 +141,10 @@ fn base_url_override_and_subpath() {
     f.haven(&["build", "--base-url", "https://me.github.io/lib/"])
         .assert_ok();
     let sleep = f.read("public/articles/sleep/index.html");
-    assert!(sleep.contains("href=\"/lib/articles/grounding/#breathe-slowly\""), "{sleep}");
+    assert!(
+        sleep.contains("href=\"/lib/articles/grounding/#breathe-slowly\""),
+        "{sleep}"
+    );
     assert!(sleep.contains("https://me.github.io/lib/articles/sleep/"));
     assert!(sleep.contains("/lib/css/style.css"));
 }
@@ -134,7 +153,8 @@ fn base_url_override_and_subpath() {
 fn custom_output_folder() {
     let f = Fixture::new();
     let out = f.path("site-out");
-    f.haven(&["build", "--output", out.to_str().unwrap()]).assert_ok();
+    f.haven(&["build", "--output", out.to_str().unwrap()])
+        .assert_ok();
     assert!(out.join("index.html").is_file());
     assert!(!f.path("public").exists());
 }
@@ -146,9 +166,13 @@ fn example_site_builds_with_every_feature() {
     let out = tmp.path().join("public");
     let r = run(root, &["build", "--output", out.to_str().unwrap()]);
     r.assert_ok();
-    let read = |p: &str| std::fs::read_to_string(out.join(p)).unwrap_or_else(|e| panic!("{p}: {e}"));
+    let read =
+        |p: &str| std::fs::read_to_string(out.join(p)).unwrap_or_else(|e| panic!("{p}: {e}"));
     // A bundle with an image, an alias, callouts, a cta, internal links with anchors.
-    assert!(out.join("articles/sleep-and-mood/night-routine.svg").is_file());
+    assert!(
+        out.join("articles/sleep-and-mood/night-routine.svg")
+            .is_file()
+    );
     assert!(read("old/grounding-techniques/index.html").contains("/articles/anxiety-grounding/"));
     let panic = read("articles/panic-attacks/index.html");
     assert!(panic.contains("/articles/anxiety-grounding/#the-5-4-3-2-1-exercise"));
@@ -176,7 +200,11 @@ fn init_creates_a_site_that_builds() {
         .arg(&dir)
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(dir.join("themes/calm/templates/article.html").is_file());
     run(&dir, &["build"]).assert_ok();
     // The starter article is a draft until its author publishes it.
@@ -200,9 +228,14 @@ fn new_article_is_scaffolded_with_front_matter() {
     assert!(text.contains("author: \"Test Team\""));
     assert!(text.contains("draft: true"));
     f.haven(&["build", "--drafts"]).assert_ok();
-    assert!(f.path("public/articles/coping-with-change/index.html").exists());
-    f.haven(&["new", "article", "Coping with Change"]).assert_error(&["already exists"]);
-    f.haven(&["new", "article", "X", "--section", "nope"]).assert_error(&["no section"]);
+    assert!(
+        f.path("public/articles/coping-with-change/index.html")
+            .exists()
+    );
+    f.haven(&["new", "article", "Coping with Change"])
+        .assert_error(&["already exists"]);
+    f.haven(&["new", "article", "X", "--section", "nope"])
+        .assert_error(&["no section"]);
 }
 
 #[test]

@@ -45,9 +45,16 @@ fn assert_same_as_clean(f: &Fixture, preview: &Preview, step: &str) {
     let (a, b) = (bytes(&preview.output), bytes(&clean));
     let only_a: Vec<_> = a.keys().filter(|k| !b.contains_key(*k)).collect();
     let only_b: Vec<_> = b.keys().filter(|k| !a.contains_key(*k)).collect();
-    assert!(only_a.is_empty() && only_b.is_empty(), "{step}: extra {only_a:?}, missing {only_b:?}");
+    assert!(
+        only_a.is_empty() && only_b.is_empty(),
+        "{step}: extra {only_a:?}, missing {only_b:?}"
+    );
     for (k, v) in &a {
-        assert!(v == &b[k], "{step}: {k} differs from a clean build ({})", f.root().display());
+        assert!(
+            v == &b[k],
+            "{step}: {k} differs from a clean build ({})",
+            f.root().display()
+        );
     }
 }
 
@@ -60,7 +67,12 @@ fn random_edits_match_clean_builds() {
     for (i, t) in TITLES.iter().enumerate() {
         f.write(
             &format!("content/articles/{}.md", t.to_lowercase()),
-            &article(t, &format!("2026-0{}-1{i}", i + 1), &[TAGS[i % 4]], "First paragraph.\n\n## Part one\n\nText."),
+            &article(
+                t,
+                &format!("2026-0{}-1{i}", i + 1),
+                &[TAGS[i % 4]],
+                "First paragraph.\n\n## Part one\n\nText.",
+            ),
         );
     }
     let options = LoadOptions {
@@ -78,18 +90,27 @@ fn random_edits_match_clean_builds() {
         let kind = rng.below(8);
         let exists = f.path(&path).exists();
         let date = format!("2026-{:02}-{:02}", 1 + rng.below(9), 10 + rng.below(18));
-        let tags: Vec<&str> = (0..rng.below(3)).map(|_| TAGS[rng.below(TAGS.len())]).collect();
+        let tags: Vec<&str> = (0..rng.below(3))
+            .map(|_| TAGS[rng.below(TAGS.len())])
+            .collect();
         let mut tags_dedup = tags.clone();
         tags_dedup.sort();
         tags_dedup.dedup();
         match kind {
             // Body edits: the common case while writing.
             0..=2 => {
-                let body = format!("Paragraph {}.\n\n## Part {}\n\nMore text {step}.", rng.next() % 100, rng.below(3));
+                let body = format!(
+                    "Paragraph {}.\n\n## Part {}\n\nMore text {step}.",
+                    rng.next() % 100,
+                    rng.below(3)
+                );
                 f.write(&path, &article(pick, &date, &tags_dedup, &body));
             }
             // Title change.
-            3 => f.write(&path, &article(&format!("{pick} {step}"), &date, &tags_dedup, "Renamed.")),
+            3 => f.write(
+                &path,
+                &article(&format!("{pick} {step}"), &date, &tags_dedup, "Renamed."),
+            ),
             // Delete (or recreate when gone).
             4 => {
                 if exists {
@@ -102,7 +123,12 @@ fn random_edits_match_clean_builds() {
             // A link to another page's heading.
             5 => f.write(
                 &path,
-                &article(pick, &date, &tags_dedup, "See [sleep](sleep.md#wind-down).\n\n## Part one"),
+                &article(
+                    pick,
+                    &date,
+                    &tags_dedup,
+                    "See [sleep](sleep.md#wind-down).\n\n## Part one",
+                ),
             ),
             // Section settings.
             6 => {
@@ -125,9 +151,16 @@ fn random_edits_match_clean_builds() {
             Ok(Rebuilt::Full) => {}
             Err(e) => panic!("step {step} ({kind}): {e:?}"),
         }
-        assert_same_as_clean(&f, &preview, &format!("step {step} (edit kind {kind} on {rel})"));
+        assert_same_as_clean(
+            &f,
+            &preview,
+            &format!("step {step} (edit kind {kind} on {rel})"),
+        );
     }
-    assert!(incremental > 20, "only {incremental} of 60 rebuilds were incremental");
+    assert!(
+        incremental > 20,
+        "only {incremental} of 60 rebuilds were incremental"
+    );
 }
 
 #[test]
@@ -143,7 +176,11 @@ fn a_broken_edit_keeps_the_last_good_site() {
     let mut changes = Changes::default();
     changes.content.insert("articles/sleep.md".into());
     let errors = preview.apply(&changes).unwrap_err();
-    assert!(errors.iter().any(|d| d.file.as_ref().is_some_and(|p| p.ends_with("sleep.md"))));
+    assert!(
+        errors
+            .iter()
+            .any(|d| d.file.as_ref().is_some_and(|p| p.ends_with("sleep.md")))
+    );
     assert_eq!(bytes(&preview.output), before);
     f.write("content/articles/sleep.md", common::ARTICLE);
     preview.apply(&changes).expect("fixed");

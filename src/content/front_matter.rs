@@ -121,13 +121,12 @@ pub fn split<'a>(text: &'a str, file: &Path) -> Result<Split<'a>, Diagnostic> {
             .or_else(|| rest.ends_with("\n---").then(|| rest.len() - 3))
     };
     let Some(close) = close else {
-        return Err(Diagnostic::error(
-            "unclosed-front-matter",
-            "the front matter is not closed",
-        )
-        .in_file(file)
-        .at(1, 1)
-        .suggest("add a line with only `---` after the last front matter key"));
+        return Err(
+            Diagnostic::error("unclosed-front-matter", "the front matter is not closed")
+                .in_file(file)
+                .at(1, 1)
+                .suggest("add a line with only `---` after the last front matter key"),
+        );
     };
     let front = &rest[..close];
     let body_start = (4 + close + 4).min(text.len());
@@ -151,10 +150,12 @@ pub fn parse_section(split: &Split<'_>, file: &Path) -> Result<SectionFront, Dia
 
 fn parse<T: serde::de::DeserializeOwned>(split: &Split<'_>, file: &Path) -> Result<T, Diagnostic> {
     if split.front.trim().is_empty() {
-        return Err(Diagnostic::error("missing-field", "the front matter is empty")
-            .in_file(file)
-            .at(split.front_line, 1)
-            .suggest("add at least `title: \"Your title\"`"));
+        return Err(
+            Diagnostic::error("missing-field", "the front matter is empty")
+                .in_file(file)
+                .at(split.front_line, 1)
+                .suggest("add at least `title: \"Your title\"`"),
+        );
     }
     yaml::from_str(split.front, file, split.front_line - 1)
 }

@@ -104,10 +104,18 @@ pub fn decode(bytes: Vec<u8>, display: &Path) -> Result<String, Diagnostic> {
             let bytes = e.as_bytes();
             let prefix = String::from_utf8_lossy(&bytes[..valid]);
             let line = prefix.matches('\n').count() + 1;
-            let column = prefix.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) + 1;
+            let column = prefix
+                .rsplit('\n')
+                .next()
+                .map(|l| l.chars().count())
+                .unwrap_or(0)
+                + 1;
             Err(Diagnostic::error(
                 "invalid-utf8",
-                format!("the file is not valid UTF-8 text (invalid byte 0x{:02x})", bytes[valid]),
+                format!(
+                    "the file is not valid UTF-8 text (invalid byte 0x{:02x})",
+                    bytes[valid]
+                ),
             )
             .in_file(display)
             .at(line, column)

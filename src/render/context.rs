@@ -133,7 +133,11 @@ pub fn help_url(config: &Config) -> String {
 }
 
 /// The `site` global.
-pub fn site_value(config: &Config, options: &LoadOptions, _urls: &HashMap<String, String>) -> Value {
+pub fn site_value(
+    config: &Config,
+    options: &LoadOptions,
+    _urls: &HashMap<String, String>,
+) -> Value {
     let help = help_url(config);
     let s = &config.safety;
     Value::from_serializable(&SiteView {
@@ -487,7 +491,11 @@ struct PaginatorView {
 
 /// The listing pages of `items` under `path` (`/articles/`, `/articles/page/2/`, …).
 pub fn paginate(path: &str, items: &[usize], per_page: usize) -> Vec<Pager> {
-    let per_page = if per_page == 0 { items.len().max(1) } else { per_page };
+    let per_page = if per_page == 0 {
+        items.len().max(1)
+    } else {
+        per_page
+    };
     let count = items.len().div_ceil(per_page).max(1);
     (1..=count)
         .map(|index| Pager {
@@ -504,7 +512,11 @@ pub fn paginator_value(site: &Site, pager: &Pager, items: &[usize], summaries: &
     let base = site.config.base_path();
     let n = pager.index;
     Value::from_serializable(&PaginatorView {
-        pages: pager.chunk(items).iter().map(|&i| summaries[i].clone()).collect(),
+        pages: pager
+            .chunk(items)
+            .iter()
+            .map(|&i| summaries[i].clone())
+            .collect(),
         current_index: n,
         number_pagers: pager.count,
         total_pages: items.len(),
@@ -547,7 +559,10 @@ pub fn taxonomy_value(site: &Site, t: &Taxonomy, with_terms: bool) -> Value {
         title: t.title,
         url: format!("{}{}", site.config.base_path(), t.path()),
         terms: if with_terms {
-            t.terms.iter().map(|term| term_view(site, t, term)).collect()
+            t.terms
+                .iter()
+                .map(|term| term_view(site, t, term))
+                .collect()
         } else {
             Vec::new()
         },

@@ -44,8 +44,8 @@ impl Templates {
         options: &LoadOptions,
     ) -> Result<Templates, Vec<Diagnostic>> {
         let mut files: Vec<theme::TemplateFile> = theme.templates().map_err(|d| vec![d])?;
-        let overrides =
-            theme::read_templates(&root.join("templates"), Path::new("templates")).map_err(|d| vec![d])?;
+        let overrides = theme::read_templates(&root.join("templates"), Path::new("templates"))
+            .map_err(|d| vec![d])?;
         for o in overrides {
             files.retain(|f| f.name != o.name);
             files.push(o);
@@ -74,7 +74,9 @@ impl Templates {
         register_functions(&mut tera, config, urls, copied);
         tera.global_context()
             .insert("site", &context::site_value(config, options, urls));
-        if let Err(e) = tera.add_raw_templates(files.iter().map(|f| (f.name.as_str(), f.text.as_str()))) {
+        if let Err(e) =
+            tera.add_raw_templates(files.iter().map(|f| (f.name.as_str(), f.text.as_str())))
+        {
             return Err(vec![tera_diagnostic(&e, &display, "template-syntax")]);
         }
         let mut shortcodes: Vec<String> = display
@@ -226,14 +228,19 @@ fn register_functions(
             .get("format")?
             .unwrap_or_else(|| "%-d %B %Y".to_string());
         let date: jiff::civil::Date = value.parse().map_err(|e| {
-            tera::Error::message(format!("`date` filter: `{value}` is not a YYYY-MM-DD date: {e}"))
+            tera::Error::message(format!(
+                "`date` filter: `{value}` is not a YYYY-MM-DD date: {e}"
+            ))
         })?;
         Ok::<String, tera::Error>(date.strftime(&format).to_string())
     });
-    tera.register_filter("join_natural", |value: Vec<String>, _: Kwargs, _: &State| {
-        let items: Vec<&str> = value.iter().map(String::as_str).collect();
-        join_natural(&items)
-    });
+    tera.register_filter(
+        "join_natural",
+        |value: Vec<String>, _: Kwargs, _: &State| {
+            let items: Vec<&str> = value.iter().map(String::as_str).collect();
+            join_natural(&items)
+        },
+    );
 }
 
 /// "a", "a and b", "a, b, and c".
@@ -247,7 +254,11 @@ pub fn join_natural(items: &[&str]) -> String {
 }
 
 /// The URL for a content path (`articles/a.md#x`), site path (`/about/`) or external URL.
-pub fn url_for(path: &str, urls: &HashMap<String, String>, base_path: &str) -> Result<String, String> {
+pub fn url_for(
+    path: &str,
+    urls: &HashMap<String, String>,
+    base_path: &str,
+) -> Result<String, String> {
     let has_scheme = path
         .split_once(':')
         .is_some_and(|(s, _)| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric()));
@@ -291,10 +302,19 @@ mod tests {
     fn url_for_handles_every_kind_of_path() {
         let urls: HashMap<String, String> =
             [("articles/a.md".to_string(), "/articles/a/".to_string())].into();
-        assert_eq!(url_for("articles/a.md", &urls, "/p").unwrap(), "/p/articles/a/");
-        assert_eq!(url_for("articles/a.md#x", &urls, "").unwrap(), "/articles/a/#x");
+        assert_eq!(
+            url_for("articles/a.md", &urls, "/p").unwrap(),
+            "/p/articles/a/"
+        );
+        assert_eq!(
+            url_for("articles/a.md#x", &urls, "").unwrap(),
+            "/articles/a/#x"
+        );
         assert_eq!(url_for("/about/", &urls, "/p").unwrap(), "/p/about/");
-        assert_eq!(url_for("https://x.org", &urls, "/p").unwrap(), "https://x.org");
+        assert_eq!(
+            url_for("https://x.org", &urls, "/p").unwrap(),
+            "https://x.org"
+        );
         assert_eq!(url_for("tel:988", &urls, "/p").unwrap(), "tel:988");
         assert!(url_for("nope.md", &urls, "").is_err());
     }

@@ -88,7 +88,10 @@ impl Fixture {
         };
         f.write("site.yaml", SITE_YAML);
         f.write("content/_index.md", "---\ntitle: \"Home\"\n---\nWelcome.\n");
-        f.write("content/about.md", "---\ntitle: \"About\"\n---\nAbout us.\n");
+        f.write(
+            "content/about.md",
+            "---\ntitle: \"About\"\n---\nAbout us.\n",
+        );
         f.write(
             "content/articles/_index.md",
             "---\ntitle: \"Articles\"\ndescription: \"All articles.\"\nsort_by: date\npaginate_by: 1\n---\n",
@@ -146,7 +149,13 @@ impl Run {
     }
     #[track_caller]
     pub fn assert_ok(&self) -> &Self {
-        assert_eq!(self.code(), 0, "stdout:\n{}\nstderr:\n{}", self.stdout(), self.stderr());
+        assert_eq!(
+            self.code(),
+            0,
+            "stdout:\n{}\nstderr:\n{}",
+            self.stdout(),
+            self.stderr()
+        );
         self
     }
     /// Exit code 1 and every `needle` in stderr.
