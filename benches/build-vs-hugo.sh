@@ -32,6 +32,8 @@
 #              `cargo build --release` (the built binary is copied to $BENCH_DIR/bin so a
 #              concurrent rebuild cannot change it mid-benchmark).
 #   SKIP_TMPFS=1 / SKIP_DISK=1  leave one of the two cases out.
+#   PREPARE_ONLY=1  build haven and prepare the corpora and Hugo sites, then stop (to do the
+#              slow generation while the machine is busy and measure later).
 #
 # Needs: python3, hyperfine (Debian package `hyperfine`), /usr/bin/time (Debian package `time`,
 # only for peak RSS), hugo (Debian package `hugo`; without it only Haven is timed).
@@ -54,6 +56,7 @@ RUNS=${RUNS:-5}
 WARMUP=${WARMUP:-1}
 SKIP_TMPFS=${SKIP_TMPFS:-0}
 SKIP_DISK=${SKIP_DISK:-0}
+PREPARE_ONLY=${PREPARE_ONLY:-0}
 
 GEN=$SHARED/bench/gen-corpus.py
 HUGO_TEMPLATE=$SHARED/bench/hugo
@@ -124,7 +127,8 @@ if [ -n "${HAVEN:-}" ]; then
     HAVEN_VERSION="$HAVEN"
 else
     note "building haven (cargo build --release) in $ROOT"
-    (cd "$ROOT" && cargo build --release --quiet --bin haven)
+    (cd "$ROOT" && cargo build --release --quiet --bin haven) ||
+        die "cargo build --release failed (or pass a binary with HAVEN=path/to/haven)"
     target_dir=$(cd "$ROOT" && cargo metadata --format-version 1 --no-deps |
         python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
     cp -f "$target_dir/release/haven" "$HAVEN_BIN"
@@ -195,7 +199,14 @@ peak_rss() { # command... → "123 MB" (one run)
 
 commas() { echo "$1" | sed ':a;s/\B[0-9]\{3\}\>/,&/;ta'; }
 
-loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
+loadavg() {
+    local l
+    l=$(cut -d' ' -f1-3 /proc/loadavg)
+    echo "$l"
+    if python3 -c 'import sys; sys.exit(float(sys.argv[1]) < 1.0)' "${l%% *}"; then
+        echo "build-vs-hugo: warning: the machine is busy (load $l): the numbers may be noisy" >&2
+    fi
+}
 
 ROWS=()
 declare -A TMPFS_MEDIAN=()
@@ -268,6 +279,10 @@ for n in "$@"; do
     if [ "$HAVE_HUGO" = 1 ]; then
         prepare_hugo "$n"
     fi
+    if [ "$PREPARE_ONLY" = 1 ]; then
+        note "$n articles prepared in $BENCH_DIR"
+        continue
+    fi
     if [ "$SKIP_DISK" != 1 ]; then
         run_case "$n" disk "$BENCH_DIR/out-$n"
     fi
@@ -278,6 +293,10 @@ for n in "$@"; do
     fi
     run_check "$n"
 done
+
+if [ "$PREPARE_ONLY" = 1 ]; then
+    exit 0
+fi
 
 # --- report ------------------------------------------------------------------------------------
 {
