@@ -6,6 +6,7 @@
 //! only place that touches the output directory.
 
 pub mod build;
+pub mod check;
 pub mod config;
 pub mod content;
 pub mod diagnostics;
@@ -13,8 +14,10 @@ pub mod markdown;
 pub mod output;
 pub mod preview;
 pub mod render;
+pub mod safety;
 pub mod scaffold;
 pub mod schema;
+pub mod serve;
 pub mod shortcode;
 pub mod site;
 pub mod theme;

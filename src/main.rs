@@ -10,6 +10,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
+mod cli;
+
 #[derive(Parser)]
 #[command(
     name = "haven",
@@ -38,6 +40,40 @@ enum Command {
         #[arg(long)]
         drafts: bool,
     },
+    /// Build the site and serve it with live reload while you edit
+    Serve {
+        /// Address to listen on (anything other than 127.0.0.1 exposes drafts to your network)
+        #[arg(short, long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Port (0 = any free port) [default: 1111, or the next free one]
+        #[arg(short, long)]
+        port: Option<u16>,
+        /// Include pages marked `draft: true`
+        #[arg(long)]
+        drafts: bool,
+        /// Open the site in your browser
+        #[arg(long)]
+        open: bool,
+        /// Poll for changes every MS milliseconds instead of using file system events
+        /// (for WSL2, Docker volumes and network shares)
+        #[arg(long, value_name = "MS", num_args = 0..=1, default_missing_value = "500")]
+        poll: Option<u64>,
+    },
+    /// Check every article against the site's safety rules without writing anything
+    Check {
+        /// Output format
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+        /// Exit with 1 when there are warnings too
+        #[arg(long)]
+        deny_warnings: bool,
+        /// Date to measure review ages from (YYYY-MM-DD) [default: today]
+        #[arg(long)]
+        today: Option<jiff::civil::Date>,
+        /// Include pages marked `draft: true`
+        #[arg(long)]
+        drafts: bool,
+    },
     /// Create a new site in DIR with the default theme
     Init {
         /// Folder to create (must not exist or be empty)
@@ -54,6 +90,12 @@ enum Command {
         #[arg(value_enum, default_value = "site")]
         which: haven::schema::Which,
     },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    Text,
+    Json,
 }
 
 #[derive(Subcommand)]
@@ -76,6 +118,25 @@ fn main() -> ExitCode {
             base_url,
             drafts,
         } => build(&cli.root, output, base_url, drafts),
+        Command::Serve {
+            bind,
+            port,
+            drafts,
+            open,
+            poll,
+        } => cli::serve::run(&cli.root, bind, port, drafts, open, poll),
+        Command::Check {
+            format,
+            deny_warnings,
+            today: day,
+            drafts,
+        } => check(
+            &cli.root,
+            format,
+            deny_warnings,
+            day.unwrap_or_else(today),
+            drafts,
+        ),
         Command::Init { dir } => haven::scaffold::init(&dir)
             .map(|()| {
                 println!(
@@ -115,7 +176,7 @@ fn main() -> ExitCode {
     }
 }
 
-fn today() -> jiff::civil::Date {
+pub(crate) fn today() -> jiff::civil::Date {
     jiff::Zoned::now().date()
 }
 
@@ -137,7 +198,18 @@ fn build(
     if timings {
         eprintln!("load: {} ms", start.elapsed().as_millis());
     }
-    print_diagnostics(root, &site.warnings);
+    let report = haven::check::check_site(&site, today());
+    if timings {
+        eprintln!("check: {} ms", start.elapsed().as_millis());
+    }
+    if report.errors() > 0 {
+        let mut all = site.warnings.clone();
+        all.extend(report.diagnostics);
+        return Err(all);
+    }
+    let mut warnings = site.warnings.clone();
+    warnings.extend(report.diagnostics);
+    print_warnings_capped(root, &warnings);
     let (out, stats) = haven::build::render_site(&site)?;
     if timings {
         eprintln!("render: {} ms", start.elapsed().as_millis());
@@ -161,18 +233,157 @@ fn build(
     Ok(())
 }
 
+fn check(
+    root: &Path,
+    format: Format,
+    deny_warnings: bool,
+    today: jiff::civil::Date,
+    drafts: bool,
+) -> Result<(), Vec<Diagnostic>> {
+    let options = LoadOptions {
+        root: root.to_path_buf(),
+        drafts,
+        base_url: None,
+        serve: false,
+    };
+    let (mut diagnostics, articles) = match Site::load(&options) {
+        Ok(site) => {
+            let report = haven::check::check_site(&site, today);
+            let mut all = site.warnings.clone();
+            all.extend(report.diagnostics);
+            (all, report.articles)
+        }
+        Err(errors) => (errors, Vec::new()),
+    };
+    diagnostics.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    let warnings = diagnostics.len() - errors;
+    let failed = errors > 0 || (deny_warnings && warnings > 0);
+    match format {
+        Format::Json => {
+            let doc = serde_json::json!({
+                "diagnostics": diagnostics,
+                "summary": {
+                    "errors": errors,
+                    "warnings": warnings,
+                    "articles": articles,
+                    "passed": !failed,
+                },
+            });
+            println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+        }
+        Format::Text => {
+            print_diagnostics(root, &diagnostics);
+            print_safety_table(&articles);
+            let verdict = if failed {
+                paint(AnsiColor::Red, "Check failed")
+            } else {
+                paint(AnsiColor::Green, "Check passed")
+            };
+            println!(
+                "{verdict}: {} articles, {errors} error{}, {warnings} warning{}",
+                articles.len(),
+                if errors == 1 { "" } else { "s" },
+                if warnings == 1 { "" } else { "s" }
+            );
+        }
+    }
+    if failed {
+        std::process::exit(1);
+    }
+    Ok(())
+}
+
+/// Most warnings of a build, then a count by code: a large site with an old review policy
+/// should not bury the summary line.
+const MAX_PRINTED_WARNINGS: usize = 20;
+
+fn print_warnings_capped(root: &Path, warnings: &[Diagnostic]) {
+    print_diagnostics(root, &warnings[..warnings.len().min(MAX_PRINTED_WARNINGS)]);
+    if warnings.len() > MAX_PRINTED_WARNINGS {
+        let mut by_code: std::collections::BTreeMap<&str, usize> =
+            std::collections::BTreeMap::new();
+        for w in &warnings[MAX_PRINTED_WARNINGS..] {
+            *by_code.entry(w.code.as_str()).or_default() += 1;
+        }
+        let counts: Vec<String> = by_code.iter().map(|(c, n)| format!("{n} {c}")).collect();
+        eprintln!(
+            "{} … and {} more warnings ({}); `haven check` lists them all.\n",
+            paint(AnsiColor::Yellow, "warning:"),
+            warnings.len() - MAX_PRINTED_WARNINGS,
+            counts.join(", ")
+        );
+    }
+}
+
+/// One row per article: the site's safety state at a glance.
+fn print_safety_table(articles: &[haven::check::ArticleSummary]) {
+    if articles.is_empty() {
+        return;
+    }
+    let rows: Vec<[String; 5]> = articles
+        .iter()
+        .map(|a| {
+            [
+                a.file.trim_start_matches("content/").to_string(),
+                if a.topics.is_empty() {
+                    "-".into()
+                } else {
+                    a.topics.join(", ")
+                },
+                a.crisis_level.to_string(),
+                a.review_age_days
+                    .map(|d| format!("{d} days"))
+                    .unwrap_or_else(|| "not reviewed".into()),
+                format!("{:.1} / {:.0}", a.grade, a.reading_ease),
+            ]
+        })
+        .collect();
+    let header = [
+        "article",
+        "topics",
+        "crisis notice",
+        "review age",
+        "grade / ease",
+    ];
+    let widths: Vec<usize> = (0..5)
+        .map(|i| {
+            rows.iter()
+                .map(|r| r[i].chars().count())
+                .chain([header[i].len()])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let line = |cells: [&str; 5]| {
+        cells
+            .iter()
+            .zip(&widths)
+            .map(|(c, w)| format!("{c:<w$}"))
+            .collect::<Vec<_>>()
+            .join("  ")
+            .trim_end()
+            .to_string()
+    };
+    println!("{}", line(header));
+    for r in &rows {
+        println!("{}", line([&r[0], &r[1], &r[2], &r[3], &r[4]]));
+    }
+    println!();
+}
+
 fn display_target(root: &Path, target: &Path) -> String {
     let shown = target.strip_prefix(root).unwrap_or(target);
     format!("{}/", shown.display())
 }
 
-fn paint(color: AnsiColor, text: &str) -> String {
+pub(crate) fn paint(color: AnsiColor, text: &str) -> String {
     let style = Style::new().fg_color(Some(color.into())).bold();
     format!("{style}{text}{style:#}")
 }
 
 /// Prints diagnostics like a compiler: message, location, the source line and a caret.
-fn print_diagnostics(root: &Path, diagnostics: &[Diagnostic]) {
+pub(crate) fn print_diagnostics(root: &Path, diagnostics: &[Diagnostic]) {
     for d in diagnostics {
         let (color, label) = match d.severity {
             Severity::Error => (AnsiColor::Red, "error"),

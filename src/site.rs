@@ -332,6 +332,7 @@ impl Site {
             _ => content::discover(&content_dir).map_err(|d| vec![d])?,
         };
         let (loaded, mut errors) = read_content(&root, &entries, options.drafts, reuse);
+        errors.extend(crate::check::check_resources(&config));
 
         // Sections: home first, then by folder.
         let mut sections: Vec<Section> = Vec::new();

@@ -1,0 +1,325 @@
+//! Site checks: the safety review of every article (topics, safe messaging, clinical review,
+//! readability) and of the site's crisis resources. `haven check` prints them; `haven build`
+//! runs the same checks, prints the warnings and fails on errors.
+
+use crate::config::SafeMessaging;
+use crate::diagnostics::Diagnostic;
+use crate::markdown::ProseBlock;
+use crate::render::context::crisis_level;
+use crate::safety::ProseSpan;
+use crate::safety::phrases::PhraseLinter;
+use crate::safety::readability::{Readability, readability};
+use crate::safety::topics::TopicMatcher;
+use crate::site::{Page, PageKind, Site, key_line};
+use jiff::civil::Date;
+use rayon::prelude::*;
+use serde::Serialize;
+
+/// One article's safety state, for the summary table.
+#[derive(Debug, Clone, Serialize)]
+pub struct ArticleSummary {
+    pub file: String,
+    pub title: String,
+    pub topics: Vec<String>,
+    pub crisis_level: &'static str,
+    /// Days since the clinical review; none when never reviewed.
+    pub review_age_days: Option<i64>,
+    pub grade: f64,
+    pub reading_ease: f64,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Report {
+    pub diagnostics: Vec<Diagnostic>,
+    pub articles: Vec<ArticleSummary>,
+}
+
+impl Report {
+    pub fn errors(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.is_error()).count()
+    }
+    pub fn warnings(&self) -> usize {
+        self.diagnostics.len() - self.errors()
+    }
+}
+
+/// Runs every check on a loaded site. `today` anchors review ages.
+pub fn check_site(site: &Site, today: Date) -> Report {
+    check_pages(site, today, |_| true)
+}
+
+/// Runs the site-wide checks and the checks of the pages `include` selects (the live preview
+/// checks only what changed).
+pub fn check_pages(site: &Site, today: Date, include: impl Fn(&Page) -> bool + Sync) -> Report {
+    let mut report = Report::default();
+    let safety = &site.config.safety;
+    let topics = match TopicMatcher::new(&safety.topics) {
+        Ok(t) => Some(t),
+        Err(d) => {
+            report
+                .diagnostics
+                .push(d.in_file(crate::config::CONFIG_FILE));
+            None
+        }
+    };
+    let phrases = if safety.safe_messaging == SafeMessaging::Off {
+        None
+    } else {
+        match PhraseLinter::new(safety) {
+            Ok(p) => Some(p),
+            Err(d) => {
+                report
+                    .diagnostics
+                    .push(d.in_file(crate::config::CONFIG_FILE));
+                None
+            }
+        }
+    };
+    let results: Vec<(Vec<Diagnostic>, Option<ArticleSummary>)> = site
+        .pages
+        .par_iter()
+        .filter(|p| (p.kind != PageKind::Help || !p.source.text.is_empty()) && include(p))
+        .map(|p| check_page(site, p, topics.as_ref(), phrases.as_ref(), today))
+        .collect();
+    for (diagnostics, summary) in results {
+        report.diagnostics.extend(diagnostics);
+        report.articles.extend(summary);
+    }
+    report.diagnostics.sort_by(|a, b| {
+        (&a.file, a.line, a.column, &a.code).cmp(&(&b.file, b.line, b.column, &b.code))
+    });
+    report
+}
+
+/// The crisis resources a site must have before it can publish (checked when a site loads).
+pub fn check_resources(config: &crate::config::Config) -> Vec<Diagnostic> {
+    let s = &config.safety;
+    let file = crate::config::CONFIG_FILE;
+    let mut out = Vec::new();
+    if s.help_page.trim_matches('/').is_empty() {
+        out.push(
+            Diagnostic::error("missing-help-page", "`safety.help_page` is empty")
+                .in_file(file)
+                .suggest("set `safety: { help_page: get-help }`; every page links to it"),
+        );
+    }
+    let has_resources = s.regions.values().any(|r| !r.resources.is_empty());
+    if !has_resources {
+        out.push(
+            Diagnostic::error(
+                "no-crisis-resources",
+                "site.yaml lists no crisis resources; a psychoeducation site cannot publish without them",
+            )
+            .in_file(file)
+            .suggest("add `safety.regions` with at least one region, its emergency number and a crisis line"),
+        );
+    } else if !s.regions.contains_key(&s.default_region) {
+        let known: Vec<String> = s.regions.keys().cloned().collect();
+        out.push(
+            Diagnostic::error(
+                "no-crisis-resources",
+                format!(
+                    "`safety.default_region` is `{}`, which is not one of the regions",
+                    s.default_region
+                ),
+            )
+            .in_file(file)
+            .suggest(format!("use one of: {}", known.join(", "))),
+        );
+    }
+    for (code, region) in &s.regions {
+        if region.resources.is_empty() {
+            out.push(
+                Diagnostic::warning(
+                    "no-crisis-resources",
+                    format!("region `{code}` has an emergency number but no crisis lines"),
+                )
+                .in_file(file),
+            );
+        }
+        for r in &region.resources {
+            if r.call.is_none() && r.text.is_none() && r.chat.is_none() && r.url.is_none() {
+                out.push(
+                    Diagnostic::error(
+                        "no-crisis-resources",
+                        format!(
+                            "resource `{}` in region `{code}` has no way to reach it",
+                            r.name
+                        ),
+                    )
+                    .in_file(file)
+                    .suggest("give it `call`, `text`, `chat` or `url`"),
+                );
+            }
+        }
+    }
+    out
+}
+
+fn spans(blocks: &[ProseBlock]) -> Vec<ProseSpan> {
+    blocks
+        .iter()
+        .map(|b| ProseSpan {
+            text: b.text.clone(),
+            start: b.start(),
+            allow: b.allow.clone(),
+        })
+        .collect()
+}
+
+/// Maps an offset reported against `spans` back to the source file.
+fn source_offset(blocks: &[ProseBlock], spans: &[ProseSpan], offset: usize) -> usize {
+    let i = spans
+        .partition_point(|s| s.start <= offset)
+        .saturating_sub(1);
+    match (blocks.get(i), spans.get(i)) {
+        (Some(b), Some(s)) if offset >= s.start => b.source_offset(offset - s.start),
+        _ => offset,
+    }
+}
+
+fn check_page(
+    site: &Site,
+    page: &Page,
+    topics: Option<&TopicMatcher>,
+    phrases: Option<&PhraseLinter>,
+    today: Date,
+) -> (Vec<Diagnostic>, Option<ArticleSummary>) {
+    let src = &page.source;
+    let front = page.front();
+    let config = &site.config;
+    let mut out = Vec::new();
+    let at = |offset: usize| src.lines.line_col(&src.text, offset);
+    let blocks = &page.rendered.prose;
+    let prose = spans(blocks);
+
+    // Topics: declared keys must exist; mentioned topics must be declared.
+    let warnings_line = key_line(src, "content_warnings");
+    for key in &front.content_warnings {
+        if !config.safety.topics.contains_key(key) {
+            let known: Vec<String> = config.safety.topics.keys().cloned().collect();
+            let mut d = Diagnostic::error(
+                "unknown-topic",
+                format!("content warning `{key}` is not a topic in site.yaml"),
+            )
+            .in_file(&src.file)
+            .at(warnings_line, 1);
+            d = d.suggest(match crate::yaml::closest(key, &known) {
+                Some(best) => format!("did you mean `{best}`? Known topics: {}", known.join(", ")),
+                None => format!("known topics: {}", known.join(", ")),
+            });
+            out.push(d);
+        }
+    }
+    if let Some(matcher) = topics {
+        for m in matcher.first_mentions_unless_allowed(&prose, "undeclared-topic") {
+            if front.content_warnings.contains(&m.topic) {
+                continue;
+            }
+            let (line, col) = at(source_offset(blocks, &prose, m.offset));
+            out.push(
+                Diagnostic::warning(
+                    "undeclared-topic",
+                    format!(
+                        "the text mentions {} (\"{}\") but the front matter does not warn about it",
+                        config
+                            .safety
+                            .topics
+                            .get(&m.topic)
+                            .map(|t| t.label.as_str())
+                            .unwrap_or(&m.topic),
+                        m.matched
+                    ),
+                )
+                .in_file(&src.file)
+                .at(line, col)
+                .suggest(format!("add `{}` to `content_warnings`", m.topic)),
+            );
+        }
+    }
+
+    if let Some(linter) = phrases {
+        for hit in linter.lint(&prose) {
+            let Some(severity) = hit.severity_under(config.safety.safe_messaging) else {
+                continue;
+            };
+            let (line, col) = at(source_offset(blocks, &prose, hit.offset));
+            let mut d = Diagnostic::warning(
+                "unsafe-phrase",
+                format!(
+                    "{} (\"{}\"; source: {})",
+                    hit.message, hit.matched, hit.source
+                ),
+            )
+            .in_file(&src.file)
+            .at(line, col);
+            d.severity = severity;
+            if let Some(r) = &hit.replacement {
+                d = d.suggest(format!("say \"{r}\" instead, or put <!-- haven:allow unsafe-phrase --> before a quotation"));
+            }
+            out.push(d);
+        }
+    }
+
+    if page.kind != PageKind::Article {
+        return (out, None);
+    }
+
+    // Clinical review.
+    let review_age = front.reviewed.map(|r| (today - r).get_days() as i64);
+    if front.reviewed_by.is_none() && config.review.require_reviewer {
+        out.push(
+            Diagnostic::warning("missing-review", "no clinical reviewer (`reviewed_by`)")
+                .in_file(&src.file)
+                .at(2, 1)
+                .suggest("add `reviewed_by: \"Name, credentials\"` and `reviewed: YYYY-MM-DD` after a clinician has reviewed the article"),
+        );
+    }
+    if let (Some(days), Some(reviewed)) = (review_age, front.reviewed)
+        && days > config.review.max_age_days
+    {
+        out.push(
+            Diagnostic::warning(
+                "stale-review",
+                format!(
+                    "the clinical review of {reviewed} is {days} days old (the site allows {})",
+                    config.review.max_age_days
+                ),
+            )
+            .in_file(&src.file)
+            .at(key_line(src, "reviewed"), 1)
+            .suggest("ask a clinician to review the article again, then update `reviewed`"),
+        );
+    }
+
+    // Readability.
+    let r: Readability = readability(&prose);
+    if r.words > 0 && r.grade > config.review.max_grade {
+        out.push(
+            Diagnostic::warning(
+                "readability",
+                format!(
+                    "reading grade {:.1} is above the site's maximum of {} (reading ease {:.0})",
+                    r.grade, config.review.max_grade, r.ease
+                ),
+            )
+            .in_file(&src.file)
+            .at(1, 1)
+            .suggest("use shorter sentences and everyday words"),
+        );
+    }
+
+    let summary = ArticleSummary {
+        file: src.file.display().to_string(),
+        title: front.title.clone(),
+        topics: front.content_warnings.clone(),
+        crisis_level: match crisis_level(site, page) {
+            crate::content::front_matter::CrisisNotice::Prominent => "prominent",
+            crate::content::front_matter::CrisisNotice::Standard => "standard",
+        },
+        review_age_days: review_age,
+        grade: (r.grade * 10.0).round() / 10.0,
+        reading_ease: (r.ease * 10.0).round() / 10.0,
+    };
+    (out, Some(summary))
+}
