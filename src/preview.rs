@@ -83,3 +83,18 @@ impl Preview {
         }
     }
 }
+
+/// The preview server serves the output straight from memory.
+impl crate::serve::SiteFiles for Output {
+    fn get(&self, path: &str) -> Option<std::borrow::Cow<'_, [u8]>> {
+        self.files.get(path).and_then(|f| f.bytes().ok())
+    }
+
+    fn is_dir(&self, path: &str) -> bool {
+        let prefix = format!("{}/", path.trim_end_matches('/'));
+        self.files
+            .range(prefix.clone()..)
+            .next()
+            .is_some_and(|(k, _)| k.starts_with(&prefix))
+    }
+}
