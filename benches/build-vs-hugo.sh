@@ -17,7 +17,8 @@
 #      with OUT on disk ($BENCH_DIR/out-N) and on tmpfs (/dev/shm/haven-bench/N). The content
 #      stays on disk (it is in the page cache after the first run); only the output moves. Each
 #      generator's output of a previous build is present during the timed runs (the normal case
-#      for a user: the script builds once before timing, and so does the warmup);
+#      for a user: the script builds once before timing, and so does the warmup), and `sync`
+#      runs before each run (untimed) so that no run pays for the previous one's writeback;
 #   4. measures the peak RSS of one build of each with /usr/bin/time -v;
 #   5. times `haven check --root $BENCH_DIR/corpus-N`, if this haven has that subcommand.
 # At the end it prints a Markdown table (case, medians, Hugo/Haven ratio, peak RSS) to paste into
@@ -37,7 +38,8 @@
 #
 # Needs: python3, hyperfine (Debian package `hyperfine`), /usr/bin/time (Debian package `time`,
 # only for peak RSS), hugo (Debian package `hugo`; without it only Haven is timed).
-# The machine should be otherwise idle: the load average is printed before each measurement.
+# The machine should be otherwise idle: the CPU use of other processes is printed (and warned
+# about above 10%) before each measurement.
 
 set -euo pipefail
 
@@ -199,13 +201,25 @@ peak_rss() { # command... → "123 MB" (one run)
 
 commas() { echo "$1" | sed ':a;s/\B[0-9]\{3\}\>/,&/;ta'; }
 
-loadavg() {
-    local l
-    l=$(cut -d' ' -f1-3 /proc/loadavg)
-    echo "$l"
-    if python3 -c 'import sys; sys.exit(float(sys.argv[1]) < 1.0)' "${l%% *}"; then
-        echo "build-vs-hugo: warning: the machine is busy (load $l): the numbers may be noisy" >&2
-    fi
+# The share of CPU time other processes use over one second, as "12%"; warns above 10%.
+# (The load average would count this script's own previous runs.)
+machine_busy() {
+    local a b
+    sync # the writeback of the builds before is not "other processes"
+    a=$(head -n1 /proc/stat)
+    sleep 1
+    b=$(head -n1 /proc/stat)
+    python3 - "$a" "$b" <<'EOF'
+import sys
+a, b = ([int(x) for x in s.split()[1:]] for s in sys.argv[1:3])
+d = [y - x for x, y in zip(a, b)]
+idle = d[3] + d[4]  # idle + iowait
+busy = 100 * (1 - idle / max(1, sum(d)))
+print(f"{busy:.0f}% of the CPUs busy")
+if busy > 10:
+    print("build-vs-hugo: warning: other processes use the CPUs: the numbers may be noisy",
+          file=sys.stderr)
+EOF
 }
 
 ROWS=()
@@ -226,8 +240,9 @@ run_case() { # N, case name (disk|tmpfs), output folder
         hugo --quiet -s "$hugo_site" -d "$out/hugo" >&2 || die "hugo failed"
         args+=(-n hugo "$hugo_cmd")
     fi
-    note "load average $(loadavg); hyperfine --warmup $WARMUP --runs $RUNS"
-    hyperfine --shell=none --warmup "$WARMUP" --runs "$RUNS" --export-json "$json" "${args[@]}" >&2
+    note "before: $(machine_busy); hyperfine --warmup $WARMUP --runs $RUNS (sync before each run)"
+    hyperfine --shell=none --prepare sync --warmup "$WARMUP" --runs "$RUNS" --export-json "$json" \
+        "${args[@]}" >&2
 
     local h g="" ratio="—" h_rss g_rss="—"
     h=$(median "$json" haven)
@@ -263,7 +278,7 @@ run_check() { # N
         extra=(--ignore-failure)
     fi
     remove "$log"
-    note "load average $(loadavg); hyperfine haven check"
+    note "before: $(machine_busy); hyperfine haven check"
     hyperfine --shell=none --warmup "$WARMUP" --runs "$RUNS" "${extra[@]}" --export-json "$json" \
         -n check "$HAVEN_BIN check --root $corpus" >&2
     local c rss label
