@@ -139,6 +139,30 @@ pub fn render_site(site: &Site) -> Result<(Output, Stats), Vec<Diagnostic>> {
         }
         Err(d) => errors.push(d),
     }
+    // The search page, when search is on and the theme has `search.html` (a page of the site
+    // at /search/ wins).
+    let search_file = output_path("/search/");
+    if site.config.search.enabled
+        && site.templates.has(crate::render::SEARCH_TEMPLATE)
+        && !output.files.contains_key(&search_file)
+    {
+        let mut ctx = Context::new();
+        ctx.insert(
+            "current_path",
+            &format!("{}/search/", site.config.base_path()),
+        );
+        ctx.insert("current_url", &site.permalink("/search/"));
+        ctx.insert_value("search", crate::output::search::page_value(site));
+        match site.templates.render(crate::render::SEARCH_TEMPLATE, &ctx) {
+            Ok(html) => {
+                output.files.insert(
+                    search_file,
+                    OutputFile::Generated(Arc::new(html.into_bytes())),
+                );
+            }
+            Err(d) => errors.push(d),
+        }
+    }
     for p in &site.pages {
         for alias in &p.front().aliases {
             let target = site.permalink(&p.path);

@@ -134,6 +134,9 @@ pub struct Site {
     pub urls: HashMap<String, String>,
     /// Static files of the theme and the site, and non-markdown content files.
     pub copied: Vec<CopiedFile>,
+    /// Every copied file's name (`css/style.css`) → its output path (`css/style.3f9a1c2b.css`
+    /// for fingerprinted CSS and JS, else the same), for `asset()` and `_headers`.
+    pub assets: BTreeMap<String, String>,
     pub templates: Templates,
     /// Warnings found while loading (errors make `load` fail).
     pub warnings: Vec<Diagnostic>,
@@ -581,9 +584,11 @@ impl Site {
         copied.reverse();
         copied.retain(|c| seen.insert(c.output.clone()));
         copied.sort_by(|a, b| a.output.cmp(&b.output));
+        let assets =
+            fingerprint_static(&mut copied, &content_dir, options.serve).map_err(|d| vec![d])?;
 
         let templates =
-            Templates::load(&root, &theme, &config, &urls, &copied, options).map_err(|mut d| {
+            Templates::load(&root, &theme, &config, &urls, &assets, options).map_err(|mut d| {
                 d.extend(errors.clone());
                 d
             })?;
@@ -597,6 +602,7 @@ impl Site {
             taxonomies,
             urls,
             copied,
+            assets,
             templates,
             warnings: Vec::new(),
             entries,
@@ -771,6 +777,37 @@ impl Site {
     pub fn permalink(&self, path: &str) -> String {
         self.config.permalink(path)
     }
+}
+
+/// Renames the theme's and the site's static CSS and JS to content-hashed names (see
+/// [`crate::render::fingerprint`]), except in serve mode, where a stylesheet is swapped in place
+/// under its stable name. Content files (page bundles) keep their names: markdown links to them.
+/// Returns every copied file's name → output path.
+fn fingerprint_static(
+    copied: &mut [CopiedFile],
+    content_dir: &Path,
+    serve: bool,
+) -> Result<BTreeMap<String, String>, Diagnostic> {
+    let mut assets = BTreeMap::new();
+    for c in copied.iter_mut() {
+        let name = c.output.clone();
+        let from_static = match &c.source {
+            FileSource::Embedded(_) => true,
+            FileSource::Disk(p) => !p.starts_with(content_dir),
+        };
+        if !serve && from_static && crate::render::is_fingerprinted(&name) {
+            let bytes: std::borrow::Cow<'_, [u8]> = match &c.source {
+                FileSource::Embedded(b) => std::borrow::Cow::Borrowed(b),
+                FileSource::Disk(p) => std::borrow::Cow::Owned(std::fs::read(p).map_err(|e| {
+                    Diagnostic::error("io", format!("cannot read {}: {e}", p.display())).in_file(p)
+                })?),
+            };
+            c.output = crate::render::fingerprint(&name, &bytes);
+        }
+        assets.insert(name, c.output.clone());
+    }
+    copied.sort_by(|a, b| a.output.cmp(&b.output));
+    Ok(assets)
 }
 
 fn render_body<F>(src: &Parsed<F>, env: &crate::render::MarkdownEnv<'_>) -> Rendered {

@@ -29,10 +29,23 @@ fn fixture_site_has_every_kind_of_page() {
         "categories/everyday-wellbeing/index.html",
         "404.html",
         "old/grounding/index.html",
-        "css/style.css",
+        "search/index.html",
+        "search-index.json",
     ] {
         assert!(f.path("public").join(path).is_file(), "missing {path}");
     }
+    // CSS and JS carry a content hash in their names; pages link to those names.
+    let css = hashed_asset(&f, "css", "style", "css");
+    let js = hashed_asset(&f, "js", "search", "js");
+    assert!(!f.path("public/css/style.css").exists());
+    assert!(
+        f.read("public/index.html")
+            .contains(&format!("href=\"/{css}\""))
+    );
+    assert!(
+        f.read("public/search/index.html")
+            .contains(&format!("<script src=\"/{js}\" defer></script>"))
+    );
     let sleep = f.read("public/articles/sleep/index.html");
     // Internal links written as source files become page URLs, anchors kept.
     assert!(
@@ -146,7 +159,23 @@ fn base_url_override_and_subpath() {
         "{sleep}"
     );
     assert!(sleep.contains("https://me.github.io/lib/articles/sleep/"));
-    assert!(sleep.contains("/lib/css/style.css"));
+    let css = hashed_asset(&f, "css", "style", "css");
+    assert!(sleep.contains(&format!("href=\"/lib/{css}\"")), "{sleep}");
+}
+
+/// `dir/stem.XXXXXXXX.ext` in `public/`: the one fingerprinted file of that name.
+fn hashed_asset(f: &Fixture, dir: &str, stem: &str, ext: &str) -> String {
+    let names: Vec<String> = std::fs::read_dir(f.path("public").join(dir))
+        .unwrap_or_else(|e| panic!("public/{dir}: {e}"))
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| {
+            n.strip_prefix(&format!("{stem}."))
+                .and_then(|r| r.strip_suffix(&format!(".{ext}")))
+                .is_some_and(|h| h.len() == 8 && h.bytes().all(|b| b.is_ascii_hexdigit()))
+        })
+        .collect();
+    assert_eq!(names.len(), 1, "{dir}/{stem}.<hash>.{ext}: {names:?}");
+    format!("{dir}/{}", names[0])
 }
 
 #[test]

@@ -378,28 +378,51 @@ fn headers_file_sets_security_headers_the_theme_satisfies() {
         "  Referrer-Policy: strict-origin-when-cross-origin\n",
         "  Permissions-Policy: camera=(), microphone=(), geolocation=(), interest-cohort=()\n",
         "  Content-Security-Policy: default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'\n",
-        "  Cache-Control: public, max-age=0, must-revalidate\n",
     ] {
         assert!(headers.contains(line), "missing {line:?} in:\n{headers}");
     }
-    // Nothing is fingerprinted yet, so nothing may be cached as immutable.
-    assert!(!headers.contains("immutable"));
-    // One Cache-Control rule only: Cloudflare comma-joins overlapping rules' values.
-    assert_eq!(headers.matches("Cache-Control").count(), 1);
-    // The CSP holds for the calm theme: no inline scripts (JSON-LD data blocks aside) or styles.
-    let inline =
-        Regex::new(r#"(?i)<style|\sstyle=|\son[a-z]+=|<script(?: type="application/ld\+json")?"#)
-            .unwrap();
+    // Cache-Control only for the content-hashed CSS and JS, one exact path each: Cloudflare
+    // comma-joins overlapping rules' values, so no rule may match them twice.
+    let hashed = Regex::new(r"^/(css|js)/[a-z]+\.[0-9a-f]{8}\.(css|js)$").unwrap();
+    let mut rule = "";
+    let mut immutable = Vec::new();
+    for line in headers.lines() {
+        if line.starts_with('/') {
+            rule = line;
+        } else if let Some(v) = line.strip_prefix("  Cache-Control: ") {
+            assert_eq!(
+                v, "public, max-age=31536000, immutable",
+                "{rule} in:\n{headers}"
+            );
+            assert!(
+                hashed.is_match(rule),
+                "{rule} is not a hashed file:\n{headers}"
+            );
+            assert!(
+                f.path(&format!("public{rule}")).is_file(),
+                "{rule} not built"
+            );
+            immutable.push(rule);
+        }
+    }
+    assert_eq!(immutable.len(), 2, "style.css and search.js:\n{headers}");
+    // The CSP holds for the calm theme: no inline scripts (JSON-LD data blocks and scripts
+    // loaded from the site aside) or styles.
+    let inline = Regex::new(
+        r#"(?i)<style|\sstyle=|\son[a-z]+=|<script(?: type="application/ld\+json"| src="/js/)?"#,
+    )
+    .unwrap();
     for e in walkdir::WalkDir::new(f.path("public")) {
         let e = e.unwrap();
         if e.path().extension().is_some_and(|x| x == "html") {
             let html = std::fs::read_to_string(e.path()).unwrap();
             for m in inline.find_iter(&html) {
-                assert_eq!(
-                    m.as_str(),
-                    "<script type=\"application/ld+json\"",
-                    "inline code in {}",
-                    e.path().display()
+                assert!(
+                    m.as_str() == "<script type=\"application/ld+json\""
+                        || m.as_str() == "<script src=\"/js/",
+                    "inline code in {}: {}",
+                    e.path().display(),
+                    m.as_str()
                 );
             }
         }
@@ -557,7 +580,9 @@ fn example_site_sitemap_feeds_and_json_ld_are_valid() {
             } else if name == "index.html" {
                 let html = std::fs::read_to_string(e.path()).unwrap();
                 let blocks = json_ld_blocks(&html);
-                assert_eq!(html.matches("</script>").count(), blocks.len());
+                // Every `</script>` closes a JSON-LD block or a script loaded from the site.
+                let external = html.matches("<script src=").count();
+                assert_eq!(html.matches("</script>").count(), blocks.len() + external);
                 for b in &blocks {
                     let s = b.to_string();
                     assert!(s.contains(prefix) || !s.contains("https://"), "{s}");

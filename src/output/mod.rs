@@ -1,5 +1,5 @@
 //! Deploy-ready files beside the HTML: sitemap, robots.txt, Atom feeds, `_redirects`, `_headers`,
-//! and the JSON-LD that the theme prints into pages.
+//! the search index, and the JSON-LD that the theme prints into pages.
 //!
 //! Each concern is a pure function of the loaded [`Site`] returning `(output path, bytes)` pairs;
 //! [`files`] gathers them for `build::render_site`. A file of the same name in the site's or the
@@ -11,6 +11,7 @@ pub mod headers;
 pub mod json_ld;
 pub mod redirects;
 pub mod robots;
+pub mod search;
 pub mod sitemap;
 
 use crate::site::Site;
@@ -22,6 +23,7 @@ pub fn files(site: &Site) -> Vec<(String, Vec<u8>)> {
     out.extend(feed::feeds(site));
     out.extend(redirects::redirects(site));
     out.extend(headers::headers(site));
+    out.extend(search::search_index(site));
     out.retain(|(path, _)| !site.copied.iter().any(|c| &c.output == path));
     out.sort_by(|a, b| a.0.cmp(&b.0));
     out

@@ -6,9 +6,9 @@ pub mod context;
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
 use crate::markdown::{self, ShortcodeError};
-use crate::site::{CopiedFile, LoadOptions};
+use crate::site::LoadOptions;
 use crate::theme::{self, Theme};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use tera::{Context, Kwargs, State, Tera};
@@ -26,6 +26,9 @@ pub const REQUIRED: &[&str] = &[
     "404.html",
 ];
 
+/// The optional template of the search page `/search/`.
+pub const SEARCH_TEMPLATE: &str = "search.html";
+
 pub struct Templates {
     tera: Tera,
     /// Template name → file path shown in errors.
@@ -35,12 +38,14 @@ pub struct Templates {
 
 impl Templates {
     /// Loads the theme's templates, then the site's `templates/` over them, parsing each once.
+    /// `assets` maps each copied file's name (`css/style.css`) to its output path (see
+    /// [`fingerprint`]).
     pub fn load(
         root: &Path,
         theme: &Theme,
         config: &Config,
         urls: &HashMap<String, String>,
-        copied: &[CopiedFile],
+        assets: &BTreeMap<String, String>,
         options: &LoadOptions,
     ) -> Result<Templates, Vec<Diagnostic>> {
         let mut files: Vec<theme::TemplateFile> = theme.templates().map_err(|d| vec![d])?;
@@ -71,9 +76,17 @@ impl Templates {
         }
         let mut tera = Tera::new();
         tera.autoescape_on([".html", ".xml"]);
-        register_functions(&mut tera, config, urls, copied);
+        register_functions(&mut tera, config, urls, assets);
         tera.global_context()
             .insert("site", &context::site_value(config, options, urls));
+        // The search page is rendered only when search is on and the theme has `search.html`;
+        // `search_url` is empty otherwise.
+        let search_url = if config.search.enabled && display.contains_key(SEARCH_TEMPLATE) {
+            format!("{}/search/", config.base_path())
+        } else {
+            String::new()
+        };
+        tera.global_context().insert("search_url", &search_url);
         if let Err(e) =
             tera.add_raw_templates(files.iter().map(|f| (f.name.as_str(), f.text.as_str())))
         {
@@ -97,6 +110,11 @@ impl Templates {
         self.tera
             .render(name, context)
             .map_err(|e| tera_diagnostic(&e, &self.display, "template-error"))
+    }
+
+    /// Whether the theme or the site has a template of this name.
+    pub fn has(&self, name: &str) -> bool {
+        self.display.contains_key(name)
     }
 
     pub fn display_path(&self, name: &str) -> PathBuf {
@@ -195,11 +213,40 @@ fn tera_diagnostic(e: &tera::Error, display: &HashMap<String, PathBuf>, code: &s
     }
 }
 
+/// The output name of a copied file: CSS and JS get the first 8 hex digits of the SHA-256 of
+/// their bytes before the extension (`css/style.css` → `css/style.3f9a1c2b.css`), so a host can
+/// cache them forever; other files keep their names.
+pub fn fingerprint(output_path: &str, bytes: &[u8]) -> String {
+    let Some((dir, stem, ext)) = fingerprint_parts(output_path) else {
+        return output_path.to_string();
+    };
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(bytes);
+    let hash: String = digest[..4].iter().map(|b| format!("{b:02x}")).collect();
+    format!("{dir}{stem}.{hash}.{ext}")
+}
+
+/// Whether [`fingerprint`] renames this file (CSS and JS).
+pub fn is_fingerprinted(output_path: &str) -> bool {
+    fingerprint_parts(output_path).is_some()
+}
+
+/// `css/style.css` → `("css/", "style", "css")` for CSS and JS files.
+fn fingerprint_parts(output_path: &str) -> Option<(&str, &str, &str)> {
+    let (dir, name) = match output_path.rsplit_once('/') {
+        Some((d, n)) => (&output_path[..d.len() + 1], n),
+        None => ("", output_path),
+    };
+    let (stem, ext) = name.rsplit_once('.')?;
+    let code = ext.eq_ignore_ascii_case("css") || ext.eq_ignore_ascii_case("js");
+    (!stem.is_empty() && code).then_some((dir, stem, ext))
+}
+
 fn register_functions(
     tera: &mut Tera,
     config: &Config,
     urls: &HashMap<String, String>,
-    copied: &[CopiedFile],
+    assets: &BTreeMap<String, String>,
 ) {
     let base_path = config.base_path().to_string();
     let urls = Arc::new(urls.clone());
@@ -209,9 +256,9 @@ fn register_functions(
         url_for(&path, &urls, &bp).map_err(tera::Error::message)
     });
     let assets: Arc<HashMap<String, String>> = Arc::new(
-        copied
+        assets
             .iter()
-            .map(|c| (c.output.clone(), format!("{base_path}/{}", c.output)))
+            .map(|(name, output)| (name.clone(), format!("{base_path}/{output}")))
             .collect(),
     );
     tera.register_function("asset", move |kwargs: Kwargs, _: &State| {
@@ -286,6 +333,7 @@ pub fn url_for(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use regex::Regex;
 
     #[test]
     fn natural_joins() {
@@ -296,6 +344,33 @@ mod tests {
             join_natural(&["suicide", "substance use", "abuse"]),
             "suicide, substance use, and abuse"
         );
+    }
+
+    #[test]
+    fn css_and_js_names_carry_a_content_hash() {
+        let css = fingerprint("css/style.css", b"body{}");
+        assert!(
+            Regex::new(r"^css/style\.[0-9a-f]{8}\.css$")
+                .unwrap()
+                .is_match(&css),
+            "{css}"
+        );
+        assert_eq!(css, fingerprint("css/style.css", b"body{}"));
+        assert_ne!(css, fingerprint("css/style.css", b"body{color:red}"));
+        assert_eq!(
+            fingerprint("app.min.js", b""),
+            "app.min.e3b0c442.js",
+            "SHA-256 of nothing starts e3b0c442"
+        );
+        for kept in [
+            "favicon.svg",
+            "img/a.png",
+            "fonts/x.woff2",
+            "_headers",
+            ".css",
+        ] {
+            assert_eq!(fingerprint(kept, b"x"), kept);
+        }
     }
 
     #[test]
