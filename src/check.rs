@@ -4,9 +4,7 @@
 
 use crate::config::SafeMessaging;
 use crate::diagnostics::Diagnostic;
-use crate::markdown::ProseBlock;
 use crate::render::context::crisis_level;
-use crate::safety::ProseSpan;
 use crate::safety::phrases::PhraseLinter;
 use crate::safety::readability::{Readability, readability};
 use crate::safety::topics::TopicMatcher;
@@ -156,24 +154,14 @@ pub fn check_resources(config: &crate::config::Config) -> Vec<Diagnostic> {
     out
 }
 
-fn spans(blocks: &[ProseBlock]) -> Vec<ProseSpan> {
-    blocks
-        .iter()
-        .map(|b| ProseSpan {
-            text: b.text.clone(),
-            start: b.start(),
-            allow: b.allow.clone(),
-        })
-        .collect()
-}
-
-/// Maps an offset reported against `spans` back to the source file.
-fn source_offset(blocks: &[ProseBlock], spans: &[ProseSpan], offset: usize) -> usize {
+/// Maps an offset reported against the prose spans back to the source file.
+fn source_offset(rendered: &crate::markdown::Rendered, offset: usize) -> usize {
+    let spans = &rendered.prose;
     let i = spans
         .partition_point(|s| s.start <= offset)
         .saturating_sub(1);
-    match (blocks.get(i), spans.get(i)) {
-        (Some(b), Some(s)) if offset >= s.start => b.source_offset(offset - s.start),
+    match spans.get(i) {
+        Some(s) if offset >= s.start => rendered.prose_source_offset(i, offset - s.start),
         _ => offset,
     }
 }
@@ -190,8 +178,8 @@ fn check_page(
     let config = &site.config;
     let mut out = Vec::new();
     let at = |offset: usize| src.lines.line_col(&src.text, offset);
-    let blocks = &page.rendered.prose;
-    let prose = spans(blocks);
+    let rendered = &page.rendered;
+    let prose = &rendered.prose;
 
     // Topics: declared keys must exist; mentioned topics must be declared.
     let warnings_line = key_line(src, "content_warnings");
@@ -212,11 +200,11 @@ fn check_page(
         }
     }
     if let Some(matcher) = topics {
-        for m in matcher.first_mentions_unless_allowed(&prose, "undeclared-topic") {
+        for m in matcher.first_mentions_unless_allowed(prose, "undeclared-topic") {
             if front.content_warnings.contains(&m.topic) {
                 continue;
             }
-            let (line, col) = at(source_offset(blocks, &prose, m.offset));
+            let (line, col) = at(source_offset(rendered, m.offset));
             out.push(
                 Diagnostic::warning(
                     "undeclared-topic",
@@ -239,11 +227,11 @@ fn check_page(
     }
 
     if let Some(linter) = phrases {
-        for hit in linter.lint(&prose) {
+        for hit in linter.lint(prose) {
             let Some(severity) = hit.severity_under(config.safety.safe_messaging) else {
                 continue;
             };
-            let (line, col) = at(source_offset(blocks, &prose, hit.offset));
+            let (line, col) = at(source_offset(rendered, hit.offset));
             let mut d = Diagnostic::warning(
                 "unsafe-phrase",
                 format!(
@@ -293,7 +281,7 @@ fn check_page(
     }
 
     // Readability.
-    let r: Readability = readability(&prose);
+    let r: Readability = readability(prose);
     if r.words > 0 && r.grade > config.review.max_grade {
         out.push(
             Diagnostic::warning(

@@ -104,30 +104,27 @@ impl fmt::Display for Diagnostic {
 }
 
 /// Maps byte offsets in a text to 1-based line and column (columns count characters).
-#[derive(Debug, Clone)]
-pub struct LineIndex {
-    line_starts: Vec<usize>,
-}
+///
+/// Positions are only needed for diagnostics, which are rare, so nothing is precomputed: a
+/// lookup counts the line breaks before the offset.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LineIndex;
 
 impl LineIndex {
-    pub fn new(text: &str) -> Self {
-        let line_starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
-        LineIndex { line_starts }
+    pub fn new(_text: &str) -> Self {
+        LineIndex
     }
 
-    /// 1-based (line, column) of a byte offset into `text` (the same text given to `new`).
+    /// 1-based (line, column) of a byte offset into `text`.
     pub fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
-        let offset = offset.min(text.len());
-        let line = self.line_starts.partition_point(|&start| start <= offset);
-        let start = self.line_starts[line - 1];
-        let column = text
-            .get(start..offset)
-            .map(|s| s.chars().count())
-            .unwrap_or(offset - start)
-            + 1;
-        (line, column)
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let before = &text[..offset];
+        let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
+        let start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
+        (line, before[start..].chars().count() + 1)
     }
 }
 

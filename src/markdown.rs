@@ -80,18 +80,6 @@ pub struct ProseBlock {
 }
 
 impl ProseBlock {
-    /// Source file offset of a byte position in `text`.
-    pub fn source_offset(&self, pos: usize) -> usize {
-        let i = self.segments.partition_point(|(p, _)| *p <= pos);
-        match i {
-            0 => self.segments.first().map(|s| s.1).unwrap_or(0),
-            i => {
-                let (p, o) = self.segments[i - 1];
-                o + (pos - p)
-            }
-        }
-    }
-
     /// Offset in the source of the start of the block.
     pub fn start(&self) -> usize {
         self.segments.first().map(|s| s.1).unwrap_or(0)
@@ -107,12 +95,30 @@ pub struct Rendered {
     /// Every heading id on the page (for anchor checks).
     pub anchors: Vec<String>,
     pub links: Vec<InternalLink>,
-    pub prose: Vec<ProseBlock>,
+    /// Prose blocks for the safety checks, in order.
+    pub prose: Vec<crate::safety::ProseSpan>,
+    /// For each prose block, where its pieces begin: `(position in text, offset in the file)`.
+    pub prose_segments: Vec<Vec<(usize, usize)>>,
     pub word_count: usize,
     pub diagnostics: Vec<Diagnostic>,
 }
 
 impl Rendered {
+    /// Source file offset of a byte position in the text of prose block `block`.
+    pub fn prose_source_offset(&self, block: usize, pos: usize) -> usize {
+        let Some(segments) = self.prose_segments.get(block) else {
+            return pos;
+        };
+        let i = segments.partition_point(|(p, _)| *p <= pos);
+        match i {
+            0 => segments.first().map(|s| s.1).unwrap_or(0),
+            i => {
+                let (p, o) = segments[i - 1];
+                o + (pos - p)
+            }
+        }
+    }
+
     pub fn reading_time(&self) -> usize {
         self.word_count.div_ceil(READING_SPEED).max(1)
     }
@@ -377,11 +383,16 @@ impl ProseState {
         push_segment(block, rest, at);
     }
 
-    fn end_block(&mut self, out: &mut Vec<ProseBlock>) {
+    fn end_block(&mut self, out: &mut Rendered) {
         if let Some(b) = self.current.take()
             && !b.text.trim().is_empty()
         {
-            out.push(b);
+            out.prose.push(crate::safety::ProseSpan {
+                start: b.start(),
+                text: b.text,
+                allow: b.allow,
+            });
+            out.prose_segments.push(b.segments);
         }
     }
 }
@@ -429,7 +440,7 @@ fn render_events(
         match &event {
             Event::Start(tag) => {
                 if is_prose_block(tag) {
-                    prose.end_block(&mut out.prose);
+                    prose.end_block(out);
                 }
                 match tag {
                     Tag::CodeBlock(_) => prose.code += 1,
@@ -454,7 +465,7 @@ fn render_events(
                     _ => {}
                 }
                 if tag_end_is_block(end) {
-                    prose.end_block(&mut out.prose);
+                    prose.end_block(out);
                     if prose
                         .active_allow
                         .as_ref()
@@ -596,7 +607,7 @@ fn render_events(
             other => events.push(other),
         }
     }
-    prose.end_block(&mut out.prose);
+    prose.end_block(out);
     out.toc.extend(build_toc(&headings));
     let mut html_out = String::with_capacity(text.len() * 3 / 2);
     html::push_html(&mut html_out, events.into_iter());
@@ -894,9 +905,8 @@ mod tests {
             "{texts:?}"
         );
         // Positions map back into the file.
-        let b = &r.prose[0];
-        let pos = b.text.find("about").unwrap();
-        assert_eq!(&r_text()[b.source_offset(pos)..][..5], "about");
+        let pos = r.prose[0].text.find("about").unwrap();
+        assert_eq!(&r_text()[r.prose_source_offset(0, pos)..][..5], "about");
     }
 
     fn r_text() -> String {

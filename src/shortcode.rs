@@ -34,8 +34,9 @@ pub struct SyntaxError {
 
 /// The text with calls replaced by placeholders, and the calls in order.
 #[derive(Debug, Default)]
-pub struct Scanned {
-    pub text: String,
+pub struct Scanned<'a> {
+    /// Borrowed unchanged when the text has no shortcodes (the common case).
+    pub text: std::borrow::Cow<'a, str>,
     pub calls: Vec<Call>,
 }
 
@@ -86,9 +87,15 @@ fn fence_marker(line: &str) -> Option<&str> {
 }
 
 /// Finds the shortcode calls of `text`.
-pub fn scan(text: &str) -> Result<Scanned, Vec<SyntaxError>> {
+pub fn scan(text: &str) -> Result<Scanned<'_>, Vec<SyntaxError>> {
+    if !text.contains("{{") && !text.contains("{%") {
+        return Ok(Scanned {
+            text: std::borrow::Cow::Borrowed(text),
+            calls: Vec::new(),
+        });
+    }
     let mut out = Scanned {
-        text: String::with_capacity(text.len()),
+        text: std::borrow::Cow::Owned(String::with_capacity(text.len())),
         calls: Vec::new(),
     };
     let mut errors = Vec::new();
@@ -116,7 +123,7 @@ pub fn scan(text: &str) -> Result<Scanned, Vec<SyntaxError>> {
                         );
                         // One line for the placeholder, then blank lines up to the `{% end %}` line.
                         let newlines = text[call_offset..offset].matches('\n').count();
-                        out.text.push_str(&"\n".repeat(newlines));
+                        out.text.to_mut().push_str(&"\n".repeat(newlines));
                     }
                 }
                 _ => {}
@@ -127,12 +134,12 @@ pub fn scan(text: &str) -> Result<Scanned, Vec<SyntaxError>> {
             if line.trim_start().starts_with(marker) {
                 fence = None;
             }
-            out.text.push_str(line);
+            out.text.to_mut().push_str(line);
             continue;
         }
         if let Some(marker) = fence_marker(line) {
             fence = Some(marker);
-            out.text.push_str(line);
+            out.text.to_mut().push_str(line);
             continue;
         }
         let indent = &line[..line.len() - line.trim_start().len()];
@@ -146,7 +153,7 @@ pub fn scan(text: &str) -> Result<Scanned, Vec<SyntaxError>> {
                     here,
                 );
                 if line.ends_with('\n') {
-                    out.text.push('\n');
+                    out.text.to_mut().push('\n');
                 }
             }
             Line::Open(name, args) => open = Some((name, args, here, offset, indent, 0)),
@@ -154,7 +161,7 @@ pub fn scan(text: &str) -> Result<Scanned, Vec<SyntaxError>> {
                 offset: here,
                 message: "`{% end %}` without an opening shortcode".to_string(),
             }),
-            Line::Other => out.text.push_str(line),
+            Line::Other => out.text.to_mut().push_str(line),
         }
     }
     if let Some((name, _, call_offset, ..)) = open {
@@ -171,7 +178,7 @@ pub fn scan(text: &str) -> Result<Scanned, Vec<SyntaxError>> {
 }
 
 fn push_call(
-    out: &mut Scanned,
+    out: &mut Scanned<'_>,
     errors: &mut Vec<SyntaxError>,
     (name, args, offset, indent): (&str, &str, usize, &str),
     body: Option<String>,
@@ -179,8 +186,8 @@ fn push_call(
 ) {
     match parse_args(args) {
         Ok(args) => {
-            out.text.push_str(indent);
-            out.text.push_str(&placeholder(out.calls.len()));
+            out.text.to_mut().push_str(indent);
+            out.text.to_mut().push_str(&placeholder(out.calls.len()));
             out.calls.push(Call {
                 name: name.to_string(),
                 args,

@@ -702,7 +702,7 @@ impl Site {
         for (s, path) in self.sections.iter().zip(&section_paths) {
             anchors.insert(path, &s.rendered.anchors);
         }
-        let known: Vec<String> = self.urls.keys().cloned().collect();
+        let known = || -> Vec<String> { self.urls.keys().cloned().collect() };
         let mut out = Vec::new();
         let sources = self
             .pages
@@ -730,7 +730,7 @@ impl Site {
                     )
                     .in_file(file)
                     .at(line, col);
-                    d = d.suggest(match crate::yaml::closest(&link.target, &known) {
+                    d = d.suggest(match crate::yaml::closest(&link.target, &known()) {
                         Some(best) => format!("did you mean `{best}`? (paths are relative to this file)"),
                         None => "link to the markdown file of the page, relative to this file, e.g. `../guides/sleep.md`".to_string(),
                     });

@@ -133,13 +133,23 @@ pub fn write_tree(output: &Output, dir: &Path) -> Result<(), WriteError> {
         .keys()
         .flat_map(|k| k.match_indices('/').map(move |(i, _)| &k[..i]))
         .collect();
-    for d in &dirs {
-        let p = dir.join(d);
-        match std::fs::create_dir(&p) {
-            Ok(()) => {}
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
-            Err(e) => return Err(io(&p)(e)),
-        }
+    // Parents before children: one parallel pass per depth.
+    let max_depth = dirs
+        .iter()
+        .map(|d| d.matches('/').count())
+        .max()
+        .unwrap_or(0);
+    for depth in 0..=max_depth {
+        dirs.par_iter()
+            .filter(|d| d.matches('/').count() == depth)
+            .try_for_each(|d| {
+                let p = dir.join(d);
+                match std::fs::create_dir(&p) {
+                    Ok(()) => Ok(()),
+                    Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+                    Err(e) => Err(io(&p)(e)),
+                }
+            })?;
     }
     output.files.par_iter().try_for_each(|(rel, file)| {
         let path = dir.join(rel);
@@ -181,11 +191,25 @@ fn swap_in(tmp: &Path, out: &Path) -> Result<(), WriteError> {
             let _ = std::fs::rename(&old, out);
             return Err(io(out)(e));
         }
-        std::fs::remove_dir_all(&old).map_err(io(&old))?;
+        remove_tree(&old).map_err(io(&old))?;
     } else {
         std::fs::rename(tmp, out).map_err(io(out))?;
     }
     Ok(())
+}
+
+/// Removes a folder Haven wrote, using both cores for its many small files.
+fn remove_tree(dir: &Path) -> std::io::Result<()> {
+    let entries: Vec<std::fs::DirEntry> = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
+    entries.par_iter().try_for_each(|e| {
+        // DirEntry::file_type does not follow symlinks: a link is removed, never its target.
+        if e.file_type()?.is_dir() {
+            remove_tree(&e.path())
+        } else {
+            std::fs::remove_file(e.path())
+        }
+    })?;
+    std::fs::remove_dir(dir)
 }
 
 #[cfg(test)]
