@@ -41,7 +41,7 @@ impl Preview {
     /// Applies a batch of changes. On error the previous site and output stay in place.
     pub fn apply(&mut self, changes: &Changes) -> Result<Rebuilt, Vec<Diagnostic>> {
         let content_only = !changes.config && !changes.templates && changes.statics.is_empty();
-        if !content_only || changes.structure {
+        if !content_only {
             let site = Site::load(&self.options)?;
             let (output, _) = build::render_site(&site)?;
             self.site = site;
@@ -59,10 +59,20 @@ impl Preview {
                 | crate::content::Entry::Asset { content_path } => content_path.clone(),
             })
             .collect();
+        // Files that exist now but were not known are new; known ones that are gone were
+        // deleted (or a folder holding them was). A file that neither exists nor was known is
+        // an editor's temporary file that came and went, and changes nothing.
+        let content_dir = self.options.root.join("content");
+        let rediscover = changed.iter().any(|c| {
+            let exists = content_dir.join(c).exists();
+            let folder = format!("{c}/");
+            let was_known = known.contains(c) || known.iter().any(|k| k.starts_with(&folder));
+            exists != was_known || (exists && content_dir.join(c).is_dir())
+        });
         let reuse = Reuse {
             previous: &self.site,
             changed: &changed,
-            rediscover: changed.iter().any(|c| !known.contains(c)),
+            rediscover,
         };
         let site = Site::reload(&self.options, Some(&reuse))?;
         match build::rerender(&self.site, &self.output, &site) {

@@ -722,14 +722,15 @@ impl Site {
             }));
         for (file, text, lines, rendered) in sources {
             for link in &rendered.links {
-                let (line, col) = lines.line_col(text, link.offset);
+                // Positions are computed only for links that are reported.
+                let at = || lines.line_col(text, link.offset);
                 let Some(target_anchors) = anchors.get(link.target.as_str()) else {
                     let mut d = Diagnostic::error(
                         "broken-link",
                         format!("link to `{}`, which does not exist", link.target),
                     )
-                    .in_file(file)
-                    .at(line, col);
+                    .in_file(file);
+                    (d.line, d.column) = at();
                     d = d.suggest(match crate::yaml::closest(&link.target, &known()) {
                         Some(best) => format!("did you mean `{best}`? (paths are relative to this file)"),
                         None => "link to the markdown file of the page, relative to this file, e.g. `../guides/sleep.md`".to_string(),
@@ -744,8 +745,8 @@ impl Site {
                         "broken-anchor",
                         format!("`{}` has no heading with the id `#{anchor}`", link.target),
                     )
-                    .in_file(file)
-                    .at(line, col);
+                    .in_file(file);
+                    (d.line, d.column) = at();
                     d = d.suggest(match crate::yaml::closest(anchor, target_anchors) {
                         Some(best) => format!("did you mean `#{best}`?"),
                         None if target_anchors.is_empty() => {

@@ -18,10 +18,9 @@ pub struct Changes {
     pub templates: bool,
     /// Output paths of changed static files (`css/style.css`).
     pub statics: BTreeSet<String>,
-    /// Content paths (`articles/a.md`) of changed, created or deleted content files.
+    /// Content paths (`articles/a.md`) of changed, created or deleted content files and
+    /// folders (whether the list of files changed is decided against the site, not here).
     pub content: BTreeSet<String>,
-    /// Files were created, deleted or renamed (the file list must be read again).
-    pub structure: bool,
 }
 
 impl Changes {
@@ -39,7 +38,7 @@ impl Changes {
     }
 
     /// Records one changed path under `root`; `theme` is the active theme's name.
-    pub fn add(&mut self, root: &Path, theme: &str, path: &Path, exists: bool) {
+    pub fn add(&mut self, root: &Path, theme: &str, path: &Path) {
         let Ok(rel) = path.strip_prefix(root) else {
             return;
         };
@@ -56,24 +55,15 @@ impl Changes {
             Some("site.yaml") if parts.len() == 1 => self.config = true,
             Some("content") if parts.len() > 1 => {
                 self.content.insert(joined(1));
-                if !exists || !name.contains('.') {
-                    self.structure = true;
-                }
             }
             Some("static") if parts.len() > 1 => {
                 self.statics.insert(joined(1));
-                if !exists {
-                    self.structure = true;
-                }
             }
             Some("templates") => self.templates = true,
             Some("themes") if parts.get(1).map(String::as_str) == Some(theme) => {
                 match parts.get(2).map(String::as_str) {
                     Some("static") if parts.len() > 3 => {
                         self.statics.insert(joined(3));
-                        if !exists {
-                            self.structure = true;
-                        }
                     }
                     _ => self.templates = true,
                 }
@@ -170,8 +160,7 @@ impl SiteWatcher {
                     let _ = self._watcher.watch(path, RecursiveMode::Recursive);
                 }
             }
-            let exists = path.exists();
-            changes.add(&self.root, &self.theme, path, exists);
+            changes.add(&self.root, &self.theme, path);
         }
     }
 }
@@ -180,15 +169,10 @@ impl SiteWatcher {
 mod tests {
     use super::*;
 
-    fn changes(paths: &[(&str, bool)]) -> Changes {
+    fn changes(paths: &[&str]) -> Changes {
         let mut c = Changes::default();
-        for (p, exists) in paths {
-            c.add(
-                Path::new("/site"),
-                "calm",
-                &Path::new("/site").join(p),
-                *exists,
-            );
+        for p in paths {
+            c.add(Path::new("/site"), "calm", &Path::new("/site").join(p));
         }
         c
     }
@@ -196,20 +180,18 @@ mod tests {
     #[test]
     fn classifies_paths() {
         let c = changes(&[
-            ("content/articles/a.md", true),
-            ("content/articles/.a.md.swp", true),
-            ("content/articles/a.md~", true),
-            ("public/index.html", true),
-            ("static/css/x.css", true),
+            "content/articles/a.md",
+            "content/articles/.a.md.swp",
+            "content/articles/a.md~",
+            "public/index.html",
+            "static/css/x.css",
         ]);
         assert_eq!(c.content.iter().collect::<Vec<_>>(), ["articles/a.md"]);
-        assert!(!c.structure);
         assert!(!c.css_only());
-        assert!(changes(&[("static/css/x.css", true)]).css_only());
-        assert!(changes(&[("site.yaml", true)]).config);
-        assert!(changes(&[("themes/calm/templates/base.html", true)]).templates);
-        assert!(!changes(&[("themes/other/templates/base.html", true)]).templates);
-        assert!(changes(&[("content/articles/gone.md", false)]).structure);
-        assert!(changes(&[("themes/calm/static/css/style.css", true)]).css_only());
+        assert!(changes(&["static/css/x.css"]).css_only());
+        assert!(changes(&["site.yaml"]).config);
+        assert!(changes(&["themes/calm/templates/base.html"]).templates);
+        assert!(!changes(&["themes/other/templates/base.html"]).templates);
+        assert!(changes(&["themes/calm/static/css/style.css"]).css_only());
     }
 }

@@ -118,7 +118,6 @@ fn random_edits_match_clean_builds() {
                 } else {
                     f.write(&path, &article(pick, &date, &tags_dedup, "Back again."));
                 }
-                changes.structure = true;
             }
             // A link to another page's heading.
             5 => f.write(
@@ -143,9 +142,6 @@ fn random_edits_match_clean_builds() {
             _ => f.write(&path, &article(pick, &date, &tags_dedup, "Same body.")),
         }
         changes.content.insert(rel.clone());
-        if !exists && kind != 4 {
-            changes.structure = true;
-        }
         match preview.apply(&changes) {
             Ok(Rebuilt::Incremental { .. }) => incremental += 1,
             Ok(Rebuilt::Full) => {}
@@ -185,4 +181,41 @@ fn a_broken_edit_keeps_the_last_good_site() {
     f.write("content/articles/sleep.md", common::ARTICLE);
     preview.apply(&changes).expect("fixed");
     assert_same_as_clean(&f, &preview, "after fix");
+}
+
+#[test]
+fn an_editors_temporary_file_does_not_force_a_full_rebuild() {
+    let f = Fixture::new();
+    let options = LoadOptions {
+        root: f.root().to_path_buf(),
+        ..Default::default()
+    };
+    let mut preview = Preview::new(options).expect("initial build");
+    // sed -i and some editors write a temporary file and rename it over the original; both
+    // paths arrive in one batch, the temporary one already gone.
+    f.write(
+        "content/articles/sleep.md",
+        &common::ARTICLE.replace("are linked", "are tied"),
+    );
+    let mut changes = Changes::default();
+    changes.content.insert("articles/sleep.md".into());
+    changes.content.insert("articles/sedX1b2c3".into());
+    assert!(matches!(
+        preview.apply(&changes),
+        Ok(Rebuilt::Incremental { .. })
+    ));
+    assert_same_as_clean(&f, &preview, "after a temp-file save");
+    // A deleted folder arrives as the folder's path only.
+    f.write(
+        "content/articles/extra/index.md",
+        &common::ARTICLE
+            .replace("Sleep and mood", "Extra")
+            .replace("(grounding.md", "(../grounding.md"),
+    );
+    let mut changes = Changes::default();
+    changes.content.insert("articles/extra".into());
+    assert_eq!(preview.apply(&changes), Ok(Rebuilt::Full));
+    std::fs::remove_dir_all(f.path("content/articles/extra")).unwrap();
+    assert_eq!(preview.apply(&changes), Ok(Rebuilt::Full));
+    assert_same_as_clean(&f, &preview, "after deleting a folder");
 }

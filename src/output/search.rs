@@ -81,14 +81,26 @@ pub fn search_index(site: &Site) -> Vec<(String, Vec<u8>)> {
             let f = p.front();
             let mut hs = Vec::new();
             headings(&p.rendered.toc, &mut hs);
-            let text = p
+            // Only the beginning is kept: stop collecting words once past the limit.
+            let limit = site.config.search.body_length;
+            let mut text = String::with_capacity(limit + 64);
+            let mut chars = 0;
+            let words = p
                 .rendered
                 .prose
                 .iter()
-                .map(|b| b.text.split_whitespace().collect::<Vec<_>>().join(" "))
-                .filter(|t| !t.is_empty())
-                .collect::<Vec<_>>()
-                .join(" ");
+                .flat_map(|b| b.text.split_whitespace());
+            for word in words {
+                if chars > limit {
+                    break;
+                }
+                if !text.is_empty() {
+                    text.push(' ');
+                    chars += 1;
+                }
+                text.push_str(word);
+                chars += word.chars().count();
+            }
             Entry {
                 title: &f.title,
                 url: format!("{base}{}", p.path),
