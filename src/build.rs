@@ -123,7 +123,7 @@ pub fn render_site(site: &Site) -> Result<(Output, Stats), Vec<Diagnostic>> {
     let listings = Listings::new(site);
     let jobs = listings.all_jobs(site);
     let mut output = Output::default();
-    let mut errors = render_jobs(site, &jobs, &listings, &summaries, &mut output);
+    let mut errors = render_jobs(site, &jobs, &listings, summaries, &mut output);
     let mut not_found = Context::new();
     not_found.insert(
         "current_path",
@@ -260,7 +260,7 @@ pub fn rerender(old_site: &Site, old_output: &Output, site: &Site) -> Option<Rer
         return None;
     }
     let old_summaries = context::summaries(old_site);
-    let summaries = context::summaries(site);
+    let summaries = context::summaries_reusing(site, old_site);
     let listings = Listings::new(site);
     let changed: Vec<usize> = (0..site.pages.len())
         .filter(|&i| {
@@ -335,7 +335,7 @@ pub fn rerender(old_site: &Site, old_output: &Output, site: &Site) -> Option<Rer
     let mut jobs: Vec<Job> = jobs.into_iter().collect();
     jobs.sort_by_key(|j| format!("{j:?}"));
     let mut output = old_output.clone();
-    let errors = render_jobs(site, &jobs, &listings, &summaries, &mut output);
+    let errors = render_jobs(site, &jobs, &listings, summaries, &mut output);
     // Feeds and the sitemap follow titles, dates and summaries: regenerate them (cheap).
     output.files.extend(
         crate::output::files(site)

@@ -142,6 +142,8 @@ pub struct Site {
     pub warnings: Vec<Diagnostic>,
     /// The files of `content/`, as discovered.
     pub entries: Vec<Entry>,
+    /// Template values of every page's summary, made once (see `render::context::summaries`).
+    pub summaries: std::sync::OnceLock<Vec<tera::Value>>,
 }
 
 /// Display path of a file under the root (`content/a.md`), for messages.
@@ -606,6 +608,7 @@ impl Site {
             templates,
             warnings: Vec::new(),
             entries,
+            summaries: std::sync::OnceLock::new(),
         };
         site.render_markdown(reuse);
         site.assign_pages_to_sections();

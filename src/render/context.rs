@@ -303,13 +303,39 @@ fn summary<'a>(site: &Site, page: &'a Page) -> Summary<'a> {
     }
 }
 
-/// The summary value of every page, computed once per build.
-pub fn summaries(site: &Site) -> Vec<Value> {
-    use rayon::prelude::*;
-    site.pages
-        .par_iter()
-        .map(|p| Value::from_serializable(&summary(site, p)))
-        .collect()
+/// The summary value of every page, computed once per site.
+pub fn summaries(site: &Site) -> &[Value] {
+    site.summaries.get_or_init(|| {
+        use rayon::prelude::*;
+        site.pages
+            .par_iter()
+            .map(|p| Value::from_serializable(&summary(site, p)))
+            .collect()
+    })
+}
+
+/// Like [`summaries`], reusing the values of pages that did not change since `old` (an
+/// incremental rebuild: same configuration and URLs, so a page's summary depends on that page
+/// alone).
+pub fn summaries_reusing<'a>(site: &'a Site, old: &Site) -> &'a [Value] {
+    site.summaries.get_or_init(|| {
+        use rayon::prelude::*;
+        let old_values = summaries(old);
+        site.pages
+            .par_iter()
+            .enumerate()
+            .map(|(i, p)| match (old.pages.get(i), old_values.get(i)) {
+                (Some(o), Some(v))
+                    if o.content_path() == p.content_path()
+                        && std::sync::Arc::ptr_eq(&o.source, &p.source)
+                        && std::sync::Arc::ptr_eq(&o.rendered, &p.rendered) =>
+                {
+                    v.clone()
+                }
+                _ => Value::from_serializable(&summary(site, p)),
+            })
+            .collect()
+    })
 }
 
 #[derive(Serialize)]
