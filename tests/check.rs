@@ -357,3 +357,34 @@ fn the_example_site_passes_check_with_deny_warnings() {
     let r = common::run(root, &["check", "--deny-warnings", "--today", "2026-11-26"]);
     assert_eq!(r.code(), 0, "{}\n{}", r.stdout(), r.stderr());
 }
+
+#[test]
+fn every_phone_and_text_link_on_the_example_site_is_dialable() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    common::run(root, &["build", "--output", out.to_str().unwrap()]).assert_ok();
+    let help = std::fs::read_to_string(out.join("get-help/index.html")).unwrap();
+    // Ireland's emergency number is written "112 or 999": its link dials the first.
+    assert!(help.contains("href=\"tel:112\""), "no tel:112 link");
+    for page in [
+        "get-help/index.html",
+        "articles/helping-someone-who-mentions-suicide/index.html",
+    ] {
+        let html = std::fs::read_to_string(out.join(page)).unwrap();
+        for scheme in ["tel:", "sms:"] {
+            for part in html.split(&format!("href=\"{scheme}")).skip(1) {
+                let target = &part[..part.find('"').unwrap()];
+                let number = target.split('?').next().unwrap();
+                assert!(
+                    !number.is_empty()
+                        && number
+                            .chars()
+                            .enumerate()
+                            .all(|(i, c)| c.is_ascii_digit() || (i == 0 && c == '+')),
+                    "{page}: {scheme}{target} is not dialable"
+                );
+            }
+        }
+    }
+}

@@ -229,7 +229,7 @@ fn page_safety(site: &Site, page: &Page) -> PageSafetyView {
         .map(|r| region_view(&safety.default_region, r))
         .or_else(|| safety.regions.first().map(|(c, r)| region_view(c, r)));
     PageSafetyView {
-        warning_text: crate::render::join_natural(&labels),
+        warning_text: crate::safety::join_natural(&labels),
         warnings,
         crisis_level: match crisis_level(site, page) {
             CrisisNotice::Prominent => "prominent",

@@ -285,19 +285,9 @@ fn register_functions(
         "join_natural",
         |value: Vec<String>, _: Kwargs, _: &State| {
             let items: Vec<&str> = value.iter().map(String::as_str).collect();
-            join_natural(&items)
+            crate::safety::join_natural(&items)
         },
     );
-}
-
-/// "a", "a and b", "a, b, and c".
-pub fn join_natural(items: &[&str]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => one.to_string(),
-        [a, b] => format!("{a} and {b}"),
-        [init @ .., last] => format!("{}, and {last}", init.join(", ")),
-    }
 }
 
 /// The URL for a content path (`articles/a.md#x`), site path (`/about/`) or external URL.
@@ -334,44 +324,6 @@ pub fn url_for(
 mod tests {
     use super::*;
     use regex::Regex;
-
-    #[test]
-    fn natural_joins() {
-        assert_eq!(join_natural(&[]), "");
-        assert_eq!(join_natural(&["a"]), "a");
-        assert_eq!(join_natural(&["a", "b"]), "a and b");
-        assert_eq!(
-            join_natural(&["suicide", "substance use", "abuse"]),
-            "suicide, substance use, and abuse"
-        );
-    }
-
-    #[test]
-    fn css_and_js_names_carry_a_content_hash() {
-        let css = fingerprint("css/style.css", b"body{}");
-        assert!(
-            Regex::new(r"^css/style\.[0-9a-f]{8}\.css$")
-                .unwrap()
-                .is_match(&css),
-            "{css}"
-        );
-        assert_eq!(css, fingerprint("css/style.css", b"body{}"));
-        assert_ne!(css, fingerprint("css/style.css", b"body{color:red}"));
-        assert_eq!(
-            fingerprint("app.min.js", b""),
-            "app.min.e3b0c442.js",
-            "SHA-256 of nothing starts e3b0c442"
-        );
-        for kept in [
-            "favicon.svg",
-            "img/a.png",
-            "fonts/x.woff2",
-            "_headers",
-            ".css",
-        ] {
-            assert_eq!(fingerprint(kept, b"x"), kept);
-        }
-    }
 
     #[test]
     fn url_for_handles_every_kind_of_path() {
