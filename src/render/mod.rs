@@ -326,6 +326,33 @@ mod tests {
     use regex::Regex;
 
     #[test]
+    fn css_and_js_names_carry_a_content_hash() {
+        let css = fingerprint("css/style.css", b"body{}");
+        assert!(
+            Regex::new(r"^css/style\.[0-9a-f]{8}\.css$")
+                .unwrap()
+                .is_match(&css),
+            "{css}"
+        );
+        assert_eq!(css, fingerprint("css/style.css", b"body{}"));
+        assert_ne!(css, fingerprint("css/style.css", b"body{color:red}"));
+        assert_eq!(
+            fingerprint("app.min.js", b""),
+            "app.min.e3b0c442.js",
+            "SHA-256 of nothing starts e3b0c442"
+        );
+        for kept in [
+            "favicon.svg",
+            "img/a.png",
+            "fonts/x.woff2",
+            "_headers",
+            ".css",
+        ] {
+            assert_eq!(fingerprint(kept, b"x"), kept);
+        }
+    }
+
+    #[test]
     fn url_for_handles_every_kind_of_path() {
         let urls: HashMap<String, String> =
             [("articles/a.md".to_string(), "/articles/a/".to_string())].into();
