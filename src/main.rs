@@ -74,6 +74,9 @@ enum Command {
         #[arg(long)]
         drafts: bool,
     },
+    /// Remove previous outputs that `haven build` moved aside (run by `build` itself)
+    #[command(hide = true)]
+    RemovePreviousOutput { dirs: Vec<PathBuf> },
     /// Create a new site in DIR with the default theme
     Init {
         /// Folder to create (must not exist or be empty)
@@ -137,6 +140,12 @@ fn main() -> ExitCode {
             day.unwrap_or_else(today),
             drafts,
         ),
+        Command::RemovePreviousOutput { dirs } => {
+            for d in &dirs {
+                let _ = haven::write::remove_old(d);
+            }
+            Ok(())
+        }
         Command::Init { dir } => haven::scaffold::init(&dir)
             .map(|()| {
                 println!(
@@ -215,8 +224,9 @@ fn build(
         eprintln!("render: {} ms", start.elapsed().as_millis());
     }
     let target = output.unwrap_or_else(|| root.join("public"));
-    haven::write::write_site(&out, &target, root)
+    let old = haven::write::write_site(&out, &target, root)
         .map_err(|e| vec![Diagnostic::error("write", e.to_string())])?;
+    remove_previous_outputs(&target, old);
     if timings {
         eprintln!("write: {} ms", start.elapsed().as_millis());
     }
@@ -370,6 +380,34 @@ fn print_safety_table(articles: &[haven::check::ArticleSummary]) {
         println!("{}", line([&r[0], &r[1], &r[2], &r[3], &r[4]]));
     }
     println!();
+}
+
+/// Removes the previous site (and any left by an interrupted earlier build) in a separate
+/// process, so the build finishes as soon as the new site is in place.
+fn remove_previous_outputs(target: &Path, old: Option<PathBuf>) {
+    let mut dirs = haven::write::leftovers(target);
+    dirs.extend(old);
+    dirs.sort();
+    dirs.dedup();
+    if dirs.is_empty() {
+        return;
+    }
+    let spawned = std::env::current_exe().and_then(|exe| {
+        std::process::Command::new(exe)
+            .arg("remove-previous-output")
+            .args(&dirs)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+    });
+    if spawned.is_err() {
+        for d in &dirs {
+            if let Err(e) = haven::write::remove_old(d) {
+                eprintln!("{} {e}", paint(AnsiColor::Yellow, "warning:"));
+            }
+        }
+    }
 }
 
 fn display_target(root: &Path, target: &Path) -> String {

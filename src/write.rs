@@ -168,7 +168,10 @@ pub fn write_tree(output: &Output, dir: &Path) -> Result<(), WriteError> {
 }
 
 /// Atomically replaces `out` with the site in `output`.
-pub fn write_site(output: &Output, out: &Path, root: &Path) -> Result<(), WriteError> {
+///
+/// Returns the previous site, moved aside, for the caller to remove with [`remove_old`]:
+/// deleting thousands of files takes seconds on some disks and need not delay the new site.
+pub fn write_site(output: &Output, out: &Path, root: &Path) -> Result<Option<PathBuf>, WriteError> {
     let out = check_target(out, root)?;
     if let Some(parent) = out.parent() {
         std::fs::create_dir_all(parent).map_err(io(parent))?;
@@ -177,25 +180,58 @@ pub fn write_site(output: &Output, out: &Path, root: &Path) -> Result<(), WriteE
     std::fs::create_dir(&tmp).map_err(io(&tmp))?;
     let result = write_tree(output, &tmp).and_then(|()| swap_in(&tmp, &out));
     if result.is_err() {
-        let _ = std::fs::remove_dir_all(&tmp);
+        let _ = remove_tree(&tmp);
     }
     result
 }
 
-fn swap_in(tmp: &Path, out: &Path) -> Result<(), WriteError> {
-    if out.exists() {
-        let old = sibling(out, "old");
-        std::fs::rename(out, &old).map_err(io(out))?;
-        if let Err(e) = std::fs::rename(tmp, out) {
-            // Put the previous site back.
-            let _ = std::fs::rename(&old, out);
-            return Err(io(out)(e));
-        }
-        remove_tree(&old).map_err(io(&old))?;
-    } else {
+fn swap_in(tmp: &Path, out: &Path) -> Result<Option<PathBuf>, WriteError> {
+    if !out.exists() {
         std::fs::rename(tmp, out).map_err(io(out))?;
+        return Ok(None);
     }
-    Ok(())
+    let old = sibling(out, "old");
+    std::fs::rename(out, &old).map_err(io(out))?;
+    if let Err(e) = std::fs::rename(tmp, out) {
+        // Put the previous site back.
+        let _ = std::fs::rename(&old, out);
+        return Err(io(out)(e));
+    }
+    Ok(Some(old))
+}
+
+/// Previous sites moved aside next to `out` by earlier builds whose removal did not finish.
+pub fn leftovers(out: &Path) -> Vec<PathBuf> {
+    let (Some(parent), Some(name)) = (out.parent(), out.file_name()) else {
+        return Vec::new();
+    };
+    let prefix = format!(".{}.haven-old-", name.to_string_lossy());
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return Vec::new();
+    };
+    let mut found: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().starts_with(&prefix))
+        .map(|e| e.path())
+        .collect();
+    found.sort();
+    found
+}
+
+/// Removes a previous site that [`write_site`] moved aside. Only a folder named like one and
+/// holding Haven's marker is ever removed.
+pub fn remove_old(dir: &Path) -> Result<(), WriteError> {
+    let named = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().contains(".haven-old-"))
+        .unwrap_or(false);
+    if !named || !dir.join(MARKER).is_file() {
+        return Err(WriteError::Refused {
+            path: dir.to_path_buf(),
+            reason: "it is not a previous Haven output".to_string(),
+        });
+    }
+    remove_tree(dir).map_err(io(dir))
 }
 
 /// Removes a folder Haven wrote, using both cores for its many small files.
@@ -242,7 +278,18 @@ mod tests {
             std::fs::read_to_string(out.join("a/b/index.html")).unwrap(),
             "2"
         );
-        write_site(&output(&[("index.html", "3")]), &out, root.path()).unwrap();
+        let old = write_site(&output(&[("index.html", "3")]), &out, root.path())
+            .unwrap()
+            .expect("the previous site is moved aside");
+        assert_eq!(leftovers(&out), [old.clone()]);
+        assert_eq!(
+            std::fs::read_to_string(old.join("index.html")).unwrap(),
+            "1"
+        );
+        remove_old(&old).unwrap();
+        assert!(leftovers(&out).is_empty());
+        // Only Haven's own previous outputs can be removed that way.
+        assert!(remove_old(root.path()).is_err());
         assert_eq!(
             std::fs::read_to_string(out.join("index.html")).unwrap(),
             "3"

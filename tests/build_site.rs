@@ -278,3 +278,29 @@ fn schema_describes_front_matter() {
     let v: serde_json::Value = serde_json::from_str(&r.stdout()).unwrap();
     assert!(v["properties"]["safety"].is_object());
 }
+
+#[test]
+fn previous_outputs_are_removed_after_the_new_site_is_in_place() {
+    let f = Fixture::new();
+    f.build().assert_ok();
+    // One left behind by an interrupted build, and a folder that only looks like one.
+    f.write(".public.haven-old-1-2/.haven-output", "marker");
+    f.write(".public.haven-old-1-2/index.html", "old");
+    f.write(".public.haven-old-9-9/notes.txt", "not Haven's");
+    f.build().assert_ok();
+    assert!(f.path("public/index.html").is_file());
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let leftovers = || {
+        std::fs::read_dir(f.root())
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.contains("haven-old") || n.contains("haven-tmp"))
+            .collect::<Vec<_>>()
+    };
+    while leftovers().len() > 1 && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert_eq!(leftovers(), [".public.haven-old-9-9"]);
+    assert_eq!(f.read(".public.haven-old-9-9/notes.txt"), "not Haven's");
+}

@@ -16,7 +16,9 @@ fn updating() -> bool {
 
 #[track_caller]
 fn assert_snapshot(name: &str, actual: &str) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots").join(name);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/snapshots")
+        .join(name);
     if updating() {
         std::fs::write(&path, actual).expect("write snapshot");
         return;
@@ -60,7 +62,10 @@ fn key_pages_match_their_snapshots() {
     let f = built_fixture();
     for (page, name) in [
         ("articles/hard/index.html", "article-prominent.html"),
-        ("articles/grounding/index.html", "article-standard-shortcodes.html"),
+        (
+            "articles/grounding/index.html",
+            "article-standard-shortcodes.html",
+        ),
         ("articles/index.html", "section.html"),
         ("get-help/index.html", "help.html"),
         ("tags/sleep/index.html", "taxonomy-term.html"),
