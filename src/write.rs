@@ -281,7 +281,7 @@ mod tests {
         let old = write_site(&output(&[("index.html", "3")]), &out, root.path())
             .unwrap()
             .expect("the previous site is moved aside");
-        assert_eq!(leftovers(&out), [old.clone()]);
+        assert_eq!(leftovers(&out), std::slice::from_ref(&old));
         assert_eq!(
             std::fs::read_to_string(old.join("index.html")).unwrap(),
             "1"
