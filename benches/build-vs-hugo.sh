@@ -41,6 +41,9 @@
 # The machine should be otherwise idle: the CPU use of other processes is printed (and warned
 # about above 10%) before each measurement.
 
+# The whole script is one block, read completely before it runs: editing this file while a run is
+# going (git checkout, an editor) cannot change what that run executes.
+{
 set -euo pipefail
 
 die() {
@@ -53,7 +56,8 @@ ROOT=$(git -C "$(dirname "${BASH_SOURCE[0]}")" rev-parse --show-toplevel) \
     || die "run this script from inside the haven repository"
 SHARED=${SHARED:-$ROOT/../shared}
 BENCH_DIR=${BENCH_DIR:-/tmp/haven-bench}
-SHM_DIR=/dev/shm/haven-bench
+SHM_ROOT=/dev/shm/haven-bench
+SHM_DIR=$SHM_ROOT/run-$$ # this run's tmpfs outputs, removed on exit
 RUNS=${RUNS:-5}
 WARMUP=${WARMUP:-1}
 SKIP_TMPFS=${SKIP_TMPFS:-0}
@@ -108,7 +112,7 @@ mkdir -p "$BENCH_DIR/bin" "$RESULTS"
 # Hugo keeps a module/resource cache; keep it in the work folder too.
 export HUGO_CACHEDIR=$BENCH_DIR/hugo-cache
 
-# Removes a path only if it is inside BENCH_DIR or SHM_DIR.
+# Removes a path only if it is inside BENCH_DIR or this run's SHM_DIR.
 remove() {
     local p
     for p in "$@"; do
@@ -120,6 +124,15 @@ remove() {
 }
 cleanup_shm() { [ -d "$SHM_DIR" ] && rm -rf -- "$SHM_DIR"; return 0; }
 trap cleanup_shm EXIT
+
+# One run at a time on this machine: two runs at once would share the CPUs and the disk (and a
+# BENCH_DIR), and both would measure nonsense. The lock file stays; it is empty.
+mkdir -p "$SHM_ROOT"
+exec 9>"$SHM_ROOT/.lock"
+if ! flock -n 9; then
+    note "another build-vs-hugo.sh is running on this machine; waiting for it to finish"
+    flock 9
+fi
 
 # --- haven -------------------------------------------------------------------------------------
 HAVEN_BIN=$BENCH_DIR/bin/haven
@@ -338,3 +351,5 @@ fi
 } | tee "$RESULTS/summary.md"
 echo >&2
 note "results: $RESULTS (hyperfine JSON and summary.md)"
+exit
+}
