@@ -231,7 +231,9 @@ pub fn remove_old(dir: &Path) -> Result<(), WriteError> {
             reason: "it is not a previous Haven output".to_string(),
         });
     }
-    remove_tree(dir).map_err(io(dir))
+    // One thread: on a disk this is bound by the file system journal, and it runs beside
+    // whatever the user does next.
+    std::fs::remove_dir_all(dir).map_err(io(dir))
 }
 
 /// Removes a folder Haven wrote, using both cores for its many small files.
