@@ -17,8 +17,9 @@
 #      with OUT on disk ($BENCH_DIR/out-N) and on tmpfs (/dev/shm/haven-bench/N). The content
 #      stays on disk (it is in the page cache after the first run); only the output moves. Each
 #      generator's output of a previous build is present during the timed runs (the normal case
-#      for a user: the script builds once before timing, and so does the warmup), and `sync`
-#      runs before each run (untimed) so that no run pays for the previous one's writeback;
+#      for a user: the script builds once before timing, and so does the warmup). Before each
+#      run (untimed) it waits for Haven's background removal of the previous output, if any, and
+#      runs `sync`, so that no run pays for the previous one's clean-up or writeback;
 #   4. measures the peak RSS of one build of each with /usr/bin/time -v;
 #   5. times `haven check --root $BENCH_DIR/corpus-N`, if this haven has that subcommand.
 # At the end it prints a Markdown table (case, medians, Hugo/Haven ratio, peak RSS) to paste into
@@ -107,6 +108,7 @@ fi
 mkdir -p "$BENCH_DIR"
 BENCH_DIR=$(cd "$BENCH_DIR" && pwd -P)
 [ "$BENCH_DIR" != / ] || die "BENCH_DIR must not be /"
+[[ $BENCH_DIR != *[[:space:]]* ]] || die "BENCH_DIR must not contain spaces (hyperfine splits commands)"
 RESULTS=$BENCH_DIR/results
 mkdir -p "$BENCH_DIR/bin" "$RESULTS"
 # Hugo keeps a module/resource cache; keep it in the work folder too.
@@ -152,6 +154,24 @@ else
         HAVEN_VERSION+=" + uncommitted changes"
     fi
 fi
+
+# `haven build` may leave the previous output to a background process that removes it after the
+# build returns. Before each timed run, wait until no such moved-aside folder (`.NAME.haven-*`)
+# is left beside the outputs, then sync: no run pays for the previous one's clean-up or writeback,
+# as for a user whose last build was a while ago. (hyperfine --prepare runs this file.)
+SETTLE=$BENCH_DIR/bin/settle
+cat >"$SETTLE" <<'EOF'
+#!/usr/bin/env bash
+# settle DIR...: waits (at most 10 minutes) until DIR has no `.*.haven-*` entry, then syncs.
+for dir in "$@"; do
+    for _ in $(seq 6000); do
+        compgen -G "$dir/.*.haven-*" >/dev/null || break
+        sleep 0.1
+    done
+done
+sync
+EOF
+chmod +x "$SETTLE"
 
 sha() { sha256sum | cut -c1-16; }
 GEN_KEY=$(sha <"$GEN")
@@ -247,19 +267,27 @@ run_case() { # N, case name (disk|tmpfs), output folder
     local hugo_cmd="hugo --quiet -s $hugo_site -d $out/hugo"
 
     note "$n articles, output on $where: one build of each first (an existing output is the normal case)"
-    "$HAVEN_BIN" build --root "$corpus" --output "$out/haven" >&2 || die "haven build failed"
+    local log=$BENCH_DIR/build.log
+    if ! "$HAVEN_BIN" build --root "$corpus" --output "$out/haven" >"$log" 2>&1; then
+        tail -n 40 "$log" >&2
+        die "haven build failed (whole output in $log)"
+    fi
+    tail -n 1 "$log" >&2
+    "$SETTLE" "$out"
     local args=(-n haven "$haven_cmd")
     if [ "$HAVE_HUGO" = 1 ]; then
         hugo --quiet -s "$hugo_site" -d "$out/hugo" >&2 || die "hugo failed"
         args+=(-n hugo "$hugo_cmd")
     fi
-    note "before: $(machine_busy); hyperfine --warmup $WARMUP --runs $RUNS (sync before each run)"
-    hyperfine --shell=none --prepare sync --warmup "$WARMUP" --runs "$RUNS" --export-json "$json" \
+    note "before: $(machine_busy); hyperfine --warmup $WARMUP --runs $RUNS (settled and synced before each run)"
+    hyperfine --shell=none --prepare "$SETTLE $out" --warmup "$WARMUP" --runs "$RUNS" --export-json "$json" \
         "${args[@]}" >&2
 
     local h g="" ratio="—" h_rss g_rss="—"
     h=$(median "$json" haven)
+    "$SETTLE" "$out"
     h_rss=$(peak_rss "$HAVEN_BIN" build --root "$corpus" --output "$out/haven")
+    "$SETTLE" "$out"
     if [ "$HAVE_HUGO" = 1 ]; then
         g=$(median "$json" hugo)
         g_rss=$(peak_rss hugo --quiet -s "$hugo_site" -d "$out/hugo")
