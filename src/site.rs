@@ -137,7 +137,9 @@ pub struct Site {
     /// Every copied file's name (`css/style.css`) → its output path (`css/style.3f9a1c2b.css`
     /// for fingerprinted CSS and JS, else the same), for `asset()` and `_headers`.
     pub assets: BTreeMap<String, String>,
-    pub templates: Templates,
+    /// Shared with the previous build in `serve` while templates, configuration and URLs
+    /// are unchanged.
+    pub templates: Arc<Templates>,
     /// Warnings found while loading (errors make `load` fail).
     pub warnings: Vec<Diagnostic>,
     /// The files of `content/`, as discovered.
@@ -194,7 +196,8 @@ struct Loaded {
     assets: Vec<String>,
 }
 
-/// What a rebuild may reuse from the previous build.
+/// What a rebuild may reuse from the previous build. Give one only when templates and the
+/// theme did not change (content files and `site.yaml` are compared, templates are not).
 pub struct Reuse<'a> {
     pub previous: &'a Site,
     /// Content paths (`articles/a.md`) of files that changed, were created or deleted.
@@ -589,11 +592,23 @@ impl Site {
         let assets =
             fingerprint_static(&mut copied, &content_dir, options.serve).map_err(|d| vec![d])?;
 
-        let templates =
-            Templates::load(&root, &theme, &config, &urls, &assets, options).map_err(|mut d| {
-                d.extend(errors.clone());
-                d
-            })?;
+        let unchanged = |previous: &Site| {
+            previous.urls == urls
+                && previous.copied == copied
+                && serde_json::to_value(&previous.config).ok() == serde_json::to_value(&config).ok()
+        };
+        let templates = match reuse {
+            // Reused only for content edits: `Reuse` is never given after a template changed.
+            Some(r) if unchanged(r.previous) => Arc::clone(&r.previous.templates),
+            _ => Arc::new(
+                Templates::load(&root, &theme, &config, &urls, &assets, options).map_err(
+                    |mut d| {
+                        d.extend(errors.clone());
+                        d
+                    },
+                )?,
+            ),
+        };
 
         let mut site = Site {
             root,
