@@ -39,7 +39,7 @@ pub fn run(
     };
     if !bind.is_loopback() {
         eprintln!(
-            "{} serving on {bind}: anyone on your network can see this preview, drafts included",
+            "{} serving on {bind}: anyone on your network can see this preview and your unpublished edits",
             paint(AnsiColor::Yellow, "warning:")
         );
     }
