@@ -1,7 +1,7 @@
 //! Criterion micro-benchmarks of Haven's hot paths (issue 6).
 //!
 //! ```text
-//! cargo bench --bench hot_paths                  # everything (< 3 minutes on 2 cores)
+//! cargo bench --bench hot_paths                  # everything (about 30 s on 2 cores)
 //! cargo bench --bench hot_paths -- incremental   # one group (criterion name filter)
 //! HAVEN_BENCH_ARTICLES=10000 cargo bench --bench hot_paths -- incremental
 //! ```
