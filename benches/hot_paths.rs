@@ -110,7 +110,6 @@ fn markdown_render(c: &mut Criterion) {
         file: &display,
         content_path: ARTICLE_PATH,
         text: &parsed.text,
-        lines: &parsed.lines,
     };
     let check = markdown::render(&source, parsed.body(), parsed.body_offset, &env);
     assert!(

@@ -177,7 +177,7 @@ fn check_page(
     let front = page.front();
     let config = &site.config;
     let mut out = Vec::new();
-    let at = |offset: usize| src.lines.line_col(&src.text, offset);
+    let at = |offset: usize| crate::diagnostics::line_col(&src.text, offset);
     let rendered = &page.rendered;
     let prose = &rendered.prose;
 

@@ -103,29 +103,19 @@ impl fmt::Display for Diagnostic {
     }
 }
 
-/// Maps byte offsets in a text to 1-based line and column (columns count characters).
+/// 1-based (line, column) of a byte offset into `text`; columns count characters.
 ///
 /// Positions are only needed for diagnostics, which are rare, so nothing is precomputed: a
 /// lookup counts the line breaks before the offset.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct LineIndex;
-
-impl LineIndex {
-    pub fn new(_text: &str) -> Self {
-        LineIndex
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
     }
-
-    /// 1-based (line, column) of a byte offset into `text`.
-    pub fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
-        let mut offset = offset.min(text.len());
-        while !text.is_char_boundary(offset) {
-            offset -= 1;
-        }
-        let before = &text[..offset];
-        let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
-        let start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
-        (line, before[start..].chars().count() + 1)
-    }
+    let before = &text[..offset];
+    let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
+    let start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
+    (line, before[start..].chars().count() + 1)
 }
 
 #[cfg(test)]
@@ -133,13 +123,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn line_index_maps_offsets() {
+    fn line_col_maps_offsets() {
         let text = "ab\ncdé\nf";
-        let idx = LineIndex::new(text);
-        assert_eq!(idx.line_col(text, 0), (1, 1));
-        assert_eq!(idx.line_col(text, 3), (2, 1));
-        assert_eq!(idx.line_col(text, 7), (2, 4));
-        assert_eq!(idx.line_col(text, text.len() - 1), (3, 1));
+        assert_eq!(line_col(text, 0), (1, 1));
+        assert_eq!(line_col(text, 3), (2, 1));
+        assert_eq!(line_col(text, 7), (2, 4));
+        assert_eq!(line_col(text, text.len() - 1), (3, 1));
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! Pure: text and an [`Environment`] (URLs of other pages, shortcode rendering) in, a
 //! [`Rendered`] value out. Problems are returned as diagnostics located in the source file.
 
-use crate::diagnostics::{Diagnostic, LineIndex};
+use crate::diagnostics::{Diagnostic, line_col};
 use crate::shortcode;
 use pulldown_cmark::{
     BlockQuoteKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd, html,
@@ -48,7 +48,6 @@ pub struct Source<'a> {
     pub content_path: &'a str,
     /// The whole normalised file text.
     pub text: &'a str,
-    pub lines: &'a LineIndex,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -152,7 +151,7 @@ pub fn render(source: &Source<'_>, body: &str, offset: usize, env: &dyn Environm
 }
 
 fn diagnostic_at(source: &Source<'_>, offset: usize, code: &str, message: String) -> Diagnostic {
-    let (line, col) = source.lines.line_col(source.text, offset);
+    let (line, col) = line_col(source.text, offset);
     Diagnostic::error(code, message)
         .in_file(source.file)
         .at(line, col)
@@ -779,12 +778,10 @@ mod tests {
 
     fn render_text(body: &str) -> Rendered {
         let text = format!("---\ntitle: T\n---\n{body}");
-        let lines = LineIndex::new(&text);
         let source = Source {
             file: Path::new("content/articles/a.md"),
             content_path: "articles/a.md",
             text: &text,
-            lines: &lines,
         };
         render(&source, &text[17..], 17, &Env)
     }

@@ -725,23 +725,16 @@ impl Site {
         let sources = self
             .pages
             .iter()
-            .map(|p| {
-                (
-                    &p.source.file,
-                    &p.source.text,
-                    &p.source.lines,
-                    &*p.rendered,
-                )
-            })
+            .map(|p| (&p.source.file, &p.source.text, &*p.rendered))
             .chain(self.sections.iter().filter_map(|s| {
                 s.source
                     .as_ref()
-                    .map(|src| (&src.file, &src.text, &src.lines, &s.rendered))
+                    .map(|src| (&src.file, &src.text, &s.rendered))
             }));
-        for (file, text, lines, rendered) in sources {
+        for (file, text, rendered) in sources {
             for link in &rendered.links {
                 // Positions are computed only for links that are reported.
-                let at = || lines.line_col(text, link.offset);
+                let at = || crate::diagnostics::line_col(text, link.offset);
                 let Some(target_anchors) = anchors.get(link.target.as_str()) else {
                     let mut d = Diagnostic::error(
                         "broken-link",
@@ -834,7 +827,6 @@ fn render_body<F>(src: &Parsed<F>, env: &crate::render::MarkdownEnv<'_>) -> Rend
         file: &src.file,
         content_path: &src.content_path,
         text: &src.text,
-        lines: &src.lines,
     };
     markdown::render(&source, src.body(), src.body_offset, env)
 }
@@ -878,7 +870,6 @@ fn generated_help_page(config: &Config, help_path: &str) -> Page {
                 )),
                 ..PageFront::default()
             },
-            lines: crate::diagnostics::LineIndex::new(&text),
             text,
             body_offset: 0,
         }),

@@ -4,7 +4,7 @@
 
 pub mod front_matter;
 
-use crate::diagnostics::{Diagnostic, LineIndex};
+use crate::diagnostics::Diagnostic;
 use front_matter::{PageFront, SectionFront};
 use std::path::{Path, PathBuf};
 
@@ -78,7 +78,6 @@ pub struct Parsed<F> {
     /// Normalised text (no BOM, `\n` line endings).
     pub text: String,
     pub body_offset: usize,
-    pub lines: LineIndex,
 }
 
 impl<F> Parsed<F> {
@@ -133,14 +132,12 @@ fn parse_with<F>(
     let split = front_matter::split(&text, display)?;
     let front = parse(&split, display)?;
     let body_offset = split.body_offset;
-    let lines = LineIndex::new(&text);
     Ok(Parsed {
         file: display.to_path_buf(),
         content_path: content_path.to_string(),
         front,
         text,
         body_offset,
-        lines,
     })
 }
 
