@@ -10,7 +10,8 @@
 //!   (`benches/data/content/articles/sleep-routines-what-to-know.md`, from
 //!   `gen-corpus.py --articles 5 --seed 6`).
 //! - `markdown/render`: `markdown::render` of the same article's body, with a small
-//!   [`Environment`] that resolves its sibling links and has no shortcodes.
+//!   [`Environment`] that resolves its sibling links and has no shortcodes;
+//!   `markdown/pulldown_cmark_baseline` is pulldown-cmark alone on the same body, the floor.
 //! - `site/load` and `site/render_site`: `Site::load` and `build::render_site` of the fixture
 //!   site (`benches/data` + `benches/corpus-site.yaml`, 5 articles, 28 pages, theme `calm`).
 //! - `incremental/apply_one_article_edit`: the live preview's update after one article's body
@@ -127,6 +128,17 @@ fn markdown_render(c: &mut Criterion) {
                 parsed.body_offset,
                 &env,
             )
+        })
+    });
+    // The floor: pulldown-cmark alone, same options, straight to HTML.
+    group.bench_function("pulldown_cmark_baseline", |b| {
+        b.iter(|| {
+            let mut html = String::new();
+            pulldown_cmark::html::push_html(
+                &mut html,
+                pulldown_cmark::Parser::new_ext(black_box(parsed.body()), markdown::options()),
+            );
+            html
         })
     });
     group.finish();
