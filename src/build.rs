@@ -1,7 +1,9 @@
-//! The build pipeline: a loaded [`Site`] → an [`Output`] (every output file as a value).
+//! The build pipeline: a loaded [`Site`] → every output file, handed to a [`Sink`] as it is
+//! rendered.
 //!
-//! Rendering is a pure function of the site; nothing here touches the output directory
-//! (see `write`), so `serve` can hold the same `Output` in memory.
+//! Rendering is a pure function of the site; nothing here touches the output directory.
+//! `haven build` streams into `write::SiteWriter` (so the whole site is never held in memory),
+//! while `serve` and the tests collect an [`Output`].
 
 use crate::diagnostics::Diagnostic;
 use crate::render::context::{self, Pager};
@@ -44,6 +46,7 @@ pub struct Stats {
     pub sections: usize,
     pub taxonomies: usize,
     pub files: usize,
+    pub html_files: usize,
 }
 
 /// `/articles/a/` → `articles/a/index.html`.
@@ -117,13 +120,60 @@ impl Listings {
     }
 }
 
-/// Renders the whole site.
+/// Where rendered files go: an in-memory [`Output`] (the live preview, tests) or the output
+/// folder (`write::SiteWriter`), so that `haven build` never holds the whole site in memory.
+pub trait Sink: Sync {
+    fn put(&self, path: String, file: OutputFile) -> Result<(), Diagnostic>;
+}
+
+/// Collects files into an [`Output`].
+#[derive(Default)]
+struct MemorySink(std::sync::Mutex<BTreeMap<String, OutputFile>>);
+
+impl Sink for MemorySink {
+    fn put(&self, path: String, file: OutputFile) -> Result<(), Diagnostic> {
+        self.0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .insert(path, file);
+        Ok(())
+    }
+}
+
+impl MemorySink {
+    fn into_files(self) -> BTreeMap<String, OutputFile> {
+        self.0
+            .into_inner()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// Renders the whole site into memory.
 pub fn render_site(site: &Site) -> Result<(Output, Stats), Vec<Diagnostic>> {
+    let sink = MemorySink::default();
+    let stats = render_site_into(site, &sink)?;
+    Ok((
+        Output {
+            files: sink.into_files(),
+        },
+        stats,
+    ))
+}
+
+/// Renders the whole site, handing every file to `sink` as soon as it is ready. On error the
+/// sink may have received some files; the caller discards them.
+pub fn render_site_into(site: &Site, sink: &dyn Sink) -> Result<Stats, Vec<Diagnostic>> {
     let summaries = context::summaries(site);
     let listings = Listings::new(site);
     let jobs = listings.all_jobs(site);
-    let mut output = Output::default();
-    let mut errors = render_jobs(site, &jobs, &listings, summaries, &mut output);
+    let page_files: std::collections::HashSet<String> = jobs
+        .iter()
+        .map(|job| output_path(&job_path(site, &listings, *job)))
+        .collect();
+    let mut errors = render_jobs(site, &jobs, &listings, summaries, sink);
+
+    // Everything besides the listed pages; later entries replace earlier ones.
+    let mut extras: BTreeMap<String, OutputFile> = BTreeMap::new();
     let mut not_found = Context::new();
     not_found.insert(
         "current_path",
@@ -132,7 +182,7 @@ pub fn render_site(site: &Site) -> Result<(Output, Stats), Vec<Diagnostic>> {
     not_found.insert("current_url", &site.permalink("/404.html"));
     match site.templates.render("404.html", &not_found) {
         Ok(html) => {
-            output.files.insert(
+            extras.insert(
                 "404.html".into(),
                 OutputFile::Generated(Arc::new(html.into_bytes())),
             );
@@ -144,7 +194,7 @@ pub fn render_site(site: &Site) -> Result<(Output, Stats), Vec<Diagnostic>> {
     let search_file = output_path("/search/");
     if site.config.search.enabled
         && site.templates.has(crate::render::SEARCH_TEMPLATE)
-        && !output.files.contains_key(&search_file)
+        && !page_files.contains(&search_file)
     {
         let mut ctx = Context::new();
         ctx.insert(
@@ -155,7 +205,7 @@ pub fn render_site(site: &Site) -> Result<(Output, Stats), Vec<Diagnostic>> {
         ctx.insert_value("search", crate::output::search::page_value(site));
         match site.templates.render(crate::render::SEARCH_TEMPLATE, &ctx) {
             Ok(html) => {
-                output.files.insert(
+                extras.insert(
                     search_file,
                     OutputFile::Generated(Arc::new(html.into_bytes())),
                 );
@@ -166,60 +216,66 @@ pub fn render_site(site: &Site) -> Result<(Output, Stats), Vec<Diagnostic>> {
     for p in &site.pages {
         for alias in &p.front().aliases {
             let target = site.permalink(&p.path);
-            output.files.insert(
+            extras.insert(
                 output_path(&normalise_alias(alias)),
                 OutputFile::Generated(Arc::new(redirect_page(&target).into_bytes())),
             );
         }
     }
-    output.files.extend(
+    extras.extend(
         crate::output::files(site)
             .into_iter()
             .map(|(path, bytes)| (path, OutputFile::Generated(Arc::new(bytes)))),
     );
     for c in &site.copied {
-        output
-            .files
-            .entry(c.output.clone())
-            .or_insert_with(|| OutputFile::Copied(c.source.clone()));
+        if !page_files.contains(&c.output) {
+            extras
+                .entry(c.output.clone())
+                .or_insert_with(|| OutputFile::Copied(c.source.clone()));
+        }
     }
     if !errors.is_empty() {
         errors.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
         errors.dedup();
         return Err(errors);
     }
-    let stats = Stats {
+    let html_files = page_files.len()
+        + extras
+            .keys()
+            .filter(|k| k.ends_with(".html") && !page_files.contains(*k))
+            .count();
+    let files = page_files.len() + extras.keys().filter(|k| !page_files.contains(*k)).count();
+    extras
+        .into_par_iter()
+        .try_for_each(|(path, file)| sink.put(path, file))
+        .map_err(|d| vec![d])?;
+    Ok(Stats {
         pages: site.pages.len(),
         articles: site.article_count(),
         sections: site.sections.len(),
         taxonomies: site.taxonomies.len(),
-        files: output.files.len(),
-    };
-    Ok((output, stats))
+        files,
+        html_files,
+    })
 }
 
+/// Renders `jobs` in parallel into `sink`; returns the problems found.
 fn render_jobs(
     site: &Site,
     jobs: &[Job],
     listings: &Listings,
     summaries: &[tera::Value],
-    output: &mut Output,
+    sink: &dyn Sink,
 ) -> Vec<Diagnostic> {
-    let rendered: Vec<Result<(String, Vec<u8>), Diagnostic>> = jobs
+    let mut errors: Vec<Diagnostic> = jobs
         .par_iter()
-        .map(|job| render_job(site, *job, listings, summaries))
+        .filter_map(|job| match render_job(site, *job, listings, summaries) {
+            Ok((path, bytes)) => sink.put(path, OutputFile::Generated(Arc::new(bytes))).err(),
+            Err(d) => Some(d),
+        })
         .collect();
-    let mut errors = Vec::new();
-    for r in rendered {
-        match r {
-            Ok((path, bytes)) => {
-                output
-                    .files
-                    .insert(path, OutputFile::Generated(Arc::new(bytes)));
-            }
-            Err(d) => errors.push(d),
-        }
-    }
+    // A failing sink reports the same problem for every file: keep one.
+    errors.dedup_by(|a, b| a.code == "write" && b.code == "write");
     errors
 }
 
@@ -334,8 +390,11 @@ pub fn rerender(old_site: &Site, old_output: &Output, site: &Site) -> Option<Rer
     }
     let mut jobs: Vec<Job> = jobs.into_iter().collect();
     jobs.sort_by_key(|j| format!("{j:?}"));
-    let mut output = old_output.clone();
-    let errors = render_jobs(site, &jobs, &listings, summaries, &mut output);
+    let sink = MemorySink(std::sync::Mutex::new(old_output.files.clone()));
+    let errors = render_jobs(site, &jobs, &listings, summaries, &sink);
+    let mut output = Output {
+        files: sink.into_files(),
+    };
     // Feeds and the sitemap follow titles, dates and summaries: regenerate them (cheap).
     output.files.extend(
         crate::output::files(site)
@@ -349,6 +408,16 @@ pub fn rerender(old_site: &Site, old_output: &Output, site: &Site) -> Option<Rer
     })
 }
 
+/// The site path a job renders (`/articles/a/`, `/tags/sleep/page/2/`).
+fn job_path(site: &Site, listings: &Listings, job: Job) -> String {
+    match job {
+        Job::Page(i) => site.pages[i].path.clone(),
+        Job::Section(i, n) => listings.sections[i][n - 1].path(),
+        Job::TaxonomyList(t) => site.taxonomies[t].path(),
+        Job::Term(t, n, p) => listings.terms[t][n][p - 1].path(),
+    }
+}
+
 fn render_job(
     site: &Site,
     job: Job,
@@ -356,11 +425,11 @@ fn render_job(
     summaries: &[tera::Value],
 ) -> Result<(String, Vec<u8>), Diagnostic> {
     let mut ctx = Context::new();
-    let (template, path) = match job {
+    let template = match job {
         Job::Page(i) => {
             let page = &site.pages[i];
             ctx.insert_value("page", context::page_value(site, page));
-            let template = match page.kind {
+            match page.kind {
                 PageKind::Article => {
                     ctx.insert_value(
                         "section",
@@ -375,8 +444,7 @@ fn render_job(
                 }
                 PageKind::Page => "page.html",
                 PageKind::Help => "help.html",
-            };
-            (template, page.path.clone())
+            }
         }
         Job::Section(i, n) => {
             let s = &site.sections[i];
@@ -404,19 +472,16 @@ fn render_job(
                     recent.iter().map(|&p| summaries[p].clone()).collect();
                 ctx.insert("recent", &values);
             }
-            (
-                if is_home {
-                    "index.html"
-                } else {
-                    "section.html"
-                },
-                pager.path(),
-            )
+            if is_home {
+                "index.html"
+            } else {
+                "section.html"
+            }
         }
         Job::TaxonomyList(t) => {
             let tax = &site.taxonomies[t];
             ctx.insert_value("taxonomy", context::taxonomy_value(site, tax, true));
-            ("taxonomy_list.html", tax.path())
+            "taxonomy_list.html"
         }
         Job::Term(t, n, p) => {
             let tax = &site.taxonomies[t];
@@ -428,9 +493,10 @@ fn render_job(
                 "paginator",
                 context::paginator_value(site, pager, &term.pages, summaries),
             );
-            ("taxonomy_single.html", pager.path())
+            "taxonomy_single.html"
         }
     };
+    let path = job_path(site, listings, job);
     let url_path = format!("{}{path}", site.config.base_path());
     ctx.insert("current_path", &url_path);
     ctx.insert("current_url", &site.permalink(&path));

@@ -2,8 +2,8 @@
 //!
 //! The pipeline: `config` and `content` read files into values, `site` assembles the in-memory
 //! model (pages, sections, taxonomies, links), `markdown` renders bodies, `render` holds the
-//! templates and contexts, `build` renders a whole site into an `Output`, and `write` is the
-//! only place that touches the output directory.
+//! templates and contexts, `build` renders a whole site file by file into a sink (memory or
+//! disk), and `write` is the only place that touches the output directory.
 
 pub mod build;
 pub mod check;

@@ -219,18 +219,21 @@ fn build(
     let mut warnings = site.warnings.clone();
     warnings.extend(report.diagnostics);
     print_warnings_capped(root, &warnings);
-    let (out, stats) = haven::build::render_site(&site)?;
-    if timings {
-        eprintln!("render: {} ms", start.elapsed().as_millis());
-    }
     let target = output.unwrap_or_else(|| root.join("public"));
-    let old = haven::write::write_site(&out, &target, root)
-        .map_err(|e| vec![Diagnostic::error("write", e.to_string())])?;
+    let write_error = |e: haven::write::WriteError| vec![Diagnostic::error("write", e.to_string())];
+    // Pages go to a temporary folder as they are rendered; it replaces the output only when
+    // the whole site rendered (dropping the writer removes it otherwise).
+    let writer = haven::write::SiteWriter::create(&target, root).map_err(write_error)?;
+    let stats = haven::build::render_site_into(&site, &writer)?;
+    if timings {
+        eprintln!("render+write: {} ms", start.elapsed().as_millis());
+    }
+    let old = writer.finish().map_err(write_error)?;
     remove_previous_outputs(&target, old);
     if timings {
-        eprintln!("write: {} ms", start.elapsed().as_millis());
+        eprintln!("swap: {} ms", start.elapsed().as_millis());
     }
-    let html = out.files.keys().filter(|k| k.ends_with(".html")).count();
+    let html = stats.html_files;
     println!(
         "{} {html} pages ({} articles, {} sections, {} taxonomies) in {} ms → {}",
         paint(AnsiColor::Green, "Built"),

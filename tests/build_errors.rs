@@ -369,3 +369,18 @@ fn refuses_to_overwrite_a_foreign_folder() {
     }
     assert_eq!(f.read("content/articles/sleep.md"), common::ARTICLE);
 }
+
+/// Pages are written as they render; a page that fails late must still leave the previous
+/// site whole and no temporary folder behind.
+#[test]
+fn an_error_found_while_rendering_pages() {
+    assert_breaks(
+        |f| {
+            f.write(
+                "templates/article.html",
+                "{% extends \"base.html\" %}\n{% block content %}<article>{{ page.content | safe }}</article>{% endblock content %}\n",
+            )
+        },
+        &["error[missing-safety-slot]", "templates/article.html"],
+    );
+}
