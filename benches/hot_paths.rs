@@ -164,6 +164,7 @@ fn load_options(root: &Path, serve: bool) -> LoadOptions {
         drafts: false,
         base_url: None,
         serve,
+        today: None,
     }
 }
 

@@ -2,15 +2,17 @@
 //! readability) and of the site's crisis resources. `haven check` prints them; `haven build`
 //! runs the same checks, prints the warnings and fails on errors.
 
-use crate::config::SafeMessaging;
+use crate::config::{Config, SafeMessaging};
+use crate::content::Parsed;
+use crate::content::front_matter::PageFront;
 use crate::diagnostics::Diagnostic;
+use crate::markdown::Rendered;
 use crate::render::context::crisis_level;
 use crate::safety::phrases::PhraseLinter;
 use crate::safety::readability::{Readability, readability};
 use crate::safety::topics::TopicMatcher;
 use crate::site::{Page, PageKind, Site, key_line};
 use jiff::civil::Date;
-use rayon::prelude::*;
 use serde::Serialize;
 
 /// One article's safety state, for the summary table.
@@ -41,47 +43,70 @@ impl Report {
     }
 }
 
-/// Runs every check on a loaded site. `today` anchors review ages.
-pub fn check_site(site: &Site, today: Date) -> Report {
-    check_pages(site, today, |_| true)
+/// What checking one page found. Kept with the page, so that a rebuild in `serve` checks only
+/// the pages that changed and the page's prose need not be kept after loading.
+#[derive(Debug, Clone, Default)]
+pub struct PageChecks {
+    pub diagnostics: Vec<Diagnostic>,
+    /// Articles only.
+    pub summary: Option<ArticleSummary>,
 }
 
-/// Runs the site-wide checks and the checks of the pages `include` selects (the live preview
-/// checks only what changed).
-pub fn check_pages(site: &Site, today: Date, include: impl Fn(&Page) -> bool + Sync) -> Report {
-    let mut report = Report::default();
-    let safety = &site.config.safety;
-    let topics = match TopicMatcher::new(&safety.topics) {
-        Ok(t) => Some(t),
-        Err(d) => {
-            report
-                .diagnostics
-                .push(d.in_file(crate::config::CONFIG_FILE));
-            None
-        }
-    };
-    let phrases = if safety.safe_messaging == SafeMessaging::Off {
-        None
-    } else {
-        match PhraseLinter::new(safety) {
-            Ok(p) => Some(p),
+/// The checks of one configuration, compiled once and shared by every page of a build.
+pub struct Checker {
+    topics: Option<TopicMatcher>,
+    phrases: Option<PhraseLinter>,
+    /// Problems with the configured rules themselves, reported against site.yaml.
+    pub config_diagnostics: Vec<Diagnostic>,
+}
+
+impl Checker {
+    pub fn new(config: &Config) -> Checker {
+        let safety = &config.safety;
+        let mut config_diagnostics = Vec::new();
+        let topics = match TopicMatcher::new(&safety.topics) {
+            Ok(t) => Some(t),
             Err(d) => {
-                report
-                    .diagnostics
-                    .push(d.in_file(crate::config::CONFIG_FILE));
+                config_diagnostics.push(d.in_file(crate::config::CONFIG_FILE));
                 None
             }
+        };
+        let phrases = if safety.safe_messaging == SafeMessaging::Off {
+            None
+        } else {
+            match PhraseLinter::new(safety) {
+                Ok(p) => Some(p),
+                Err(d) => {
+                    config_diagnostics.push(d.in_file(crate::config::CONFIG_FILE));
+                    None
+                }
+            }
+        };
+        Checker {
+            topics,
+            phrases,
+            config_diagnostics,
         }
+    }
+}
+
+/// Every check's result on a loaded site (the pages were checked while loading).
+pub fn check_site(site: &Site) -> Report {
+    check_pages(site, |_| true)
+}
+
+/// The site-wide problems and those of the pages `include` selects (the live preview reports
+/// only what changed).
+pub fn check_pages(site: &Site, include: impl Fn(&Page) -> bool) -> Report {
+    let mut report = Report {
+        diagnostics: site.checker.config_diagnostics.clone(),
+        articles: Vec::new(),
     };
-    let results: Vec<(Vec<Diagnostic>, Option<ArticleSummary>)> = site
-        .pages
-        .par_iter()
-        .filter(|p| (p.kind != PageKind::Help || !p.source.text.is_empty()) && include(p))
-        .map(|p| check_page(site, p, topics.as_ref(), phrases.as_ref(), today))
-        .collect();
-    for (diagnostics, summary) in results {
-        report.diagnostics.extend(diagnostics);
-        report.articles.extend(summary);
+    for page in site.pages.iter().filter(|p| include(p)) {
+        report
+            .diagnostics
+            .extend(page.checks.diagnostics.iter().cloned());
+        report.articles.extend(page.checks.summary.clone());
     }
     report.diagnostics.sort_by(|a, b| {
         (&a.file, a.line, a.column, &a.code).cmp(&(&b.file, b.line, b.column, &b.code))
@@ -155,7 +180,7 @@ pub fn check_resources(config: &crate::config::Config) -> Vec<Diagnostic> {
 }
 
 /// Maps an offset reported against the prose spans back to the source file.
-fn source_offset(rendered: &crate::markdown::Rendered, offset: usize) -> usize {
+fn source_offset(rendered: &Rendered, offset: usize) -> usize {
     let spans = &rendered.prose;
     let i = spans
         .partition_point(|s| s.start <= offset)
@@ -166,19 +191,24 @@ fn source_offset(rendered: &crate::markdown::Rendered, offset: usize) -> usize {
     }
 }
 
-fn check_page(
-    site: &Site,
-    page: &Page,
-    topics: Option<&TopicMatcher>,
-    phrases: Option<&PhraseLinter>,
+/// Checks one page's front matter and prose (`rendered` still holds its prose).
+pub fn check_page(
+    checker: &Checker,
+    config: &Config,
+    kind: PageKind,
+    src: &Parsed<PageFront>,
+    rendered: &Rendered,
     today: Date,
-) -> (Vec<Diagnostic>, Option<ArticleSummary>) {
-    let src = &page.source;
-    let front = page.front();
-    let config = &site.config;
+) -> PageChecks {
+    if kind == PageKind::Help && src.text.is_empty() {
+        // The generated Get Help page: nothing written by the site to check.
+        return PageChecks::default();
+    }
+    let front = &src.front;
+    let topics = checker.topics.as_ref();
+    let phrases = checker.phrases.as_ref();
     let mut out = Vec::new();
     let at = |offset: usize| crate::diagnostics::line_col(&src.text, offset);
-    let rendered = &page.rendered;
     let prose = &rendered.prose;
 
     // Topics: declared keys must exist; mentioned topics must be declared.
@@ -249,8 +279,11 @@ fn check_page(
         }
     }
 
-    if page.kind != PageKind::Article {
-        return (out, None);
+    if kind != PageKind::Article {
+        return PageChecks {
+            diagnostics: out,
+            summary: None,
+        };
     }
 
     // Clinical review.
@@ -301,7 +334,7 @@ fn check_page(
         file: src.file.display().to_string(),
         title: front.title.clone(),
         topics: front.content_warnings.clone(),
-        crisis_level: match crisis_level(site, page) {
+        crisis_level: match crisis_level(config, front) {
             crate::content::front_matter::CrisisNotice::Prominent => "prominent",
             crate::content::front_matter::CrisisNotice::Standard => "standard",
         },
@@ -309,5 +342,8 @@ fn check_page(
         grade: (r.grade * 10.0).round() / 10.0,
         reading_ease: (r.ease * 10.0).round() / 10.0,
     };
-    (out, Some(summary))
+    PageChecks {
+        diagnostics: out,
+        summary: Some(summary),
+    }
 }

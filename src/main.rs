@@ -201,16 +201,14 @@ fn build(
         drafts,
         base_url,
         serve: false,
+        today: None,
     };
     let timings = std::env::var_os("HAVEN_TIMINGS").is_some();
     let site = Site::load(&options)?;
     if timings {
-        eprintln!("load: {} ms", start.elapsed().as_millis());
+        eprintln!("load and check: {} ms", start.elapsed().as_millis());
     }
-    let report = haven::check::check_site(&site, today());
-    if timings {
-        eprintln!("check: {} ms", start.elapsed().as_millis());
-    }
+    let report = haven::check::check_site(&site);
     if report.errors() > 0 {
         let mut all = site.warnings.clone();
         all.extend(report.diagnostics);
@@ -258,10 +256,11 @@ fn check(
         drafts,
         base_url: None,
         serve: false,
+        today: Some(today),
     };
     let (mut diagnostics, articles) = match Site::load(&options) {
         Ok(site) => {
-            let report = haven::check::check_site(&site, today);
+            let report = haven::check::check_site(&site);
             let mut all = site.warnings.clone();
             all.extend(report.diagnostics);
             (all, report.articles)

@@ -99,6 +99,9 @@ pub struct Rendered {
     /// For each prose block, where its pieces begin: `(position in text, offset in the file)`.
     pub prose_segments: Vec<Vec<(usize, usize)>>,
     pub word_count: usize,
+    /// The beginning of the prose, for the search index (filled in by `site`, which knows
+    /// the configured length).
+    pub search_text: String,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -116,6 +119,12 @@ impl Rendered {
                 o + (pos - p)
             }
         }
+    }
+
+    /// Frees the prose once the safety checks have read it.
+    pub fn drop_prose(&mut self) {
+        self.prose = Vec::new();
+        self.prose_segments = Vec::new();
     }
 
     pub fn reading_time(&self) -> usize {

@@ -3,6 +3,7 @@
 //! [`Site::load`] reads a site folder into this model (in parallel) and collects every problem
 //! as a diagnostic. Rendering and checks are functions of a loaded `Site`.
 
+use crate::check::{Checker, PageChecks};
 use crate::config::{CONFIG_FILE, Config};
 use crate::content::front_matter::{PageFront, SectionFront, SortBy};
 use crate::content::{self, Entry, Parsed};
@@ -24,6 +25,8 @@ pub struct LoadOptions {
     pub base_url: Option<String>,
     /// Serve mode: templates see `site.serve = true`.
     pub serve: bool,
+    /// The day clinical review ages are measured from; `None` is today.
+    pub today: Option<jiff::civil::Date>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,7 +50,10 @@ pub struct Page {
     pub section: usize,
     /// Content paths of the bundle's other files (copied next to the page).
     pub assets: Vec<String>,
+    /// The rendered body; its prose is dropped once the page has been checked.
     pub rendered: Arc<Rendered>,
+    /// The safety checks' findings, made while loading.
+    pub checks: Arc<PageChecks>,
     pub previous: Option<usize>,
     pub next: Option<usize>,
 }
@@ -146,6 +152,10 @@ pub struct Site {
     pub entries: Vec<Entry>,
     /// Template values of every page's summary, made once (see `render::context::summaries`).
     pub summaries: std::sync::OnceLock<Vec<tera::Value>>,
+    /// The compiled safety checks (shared with the previous build while `safety` is the same).
+    pub checker: Arc<Checker>,
+    /// The day review ages were measured from.
+    pub today: jiff::civil::Date,
 }
 
 /// Display path of a file under the root (`content/a.md`), for messages.
@@ -460,6 +470,7 @@ impl Site {
                 section,
                 assets: Vec::new(),
                 rendered: Arc::default(),
+                checks: Arc::default(),
                 previous: None,
                 next: None,
             });
@@ -592,11 +603,27 @@ impl Site {
         let assets =
             fingerprint_static(&mut copied, &content_dir, options.serve).map_err(|d| vec![d])?;
 
-        let unchanged = |previous: &Site| {
-            previous.urls == urls
-                && previous.copied == copied
-                && serde_json::to_value(&previous.config).ok() == serde_json::to_value(&config).ok()
+        let same_config = |previous: &Site| {
+            serde_json::to_value(&previous.config).ok() == serde_json::to_value(&config).ok()
         };
+        let unchanged = |previous: &Site| {
+            previous.urls == urls && previous.copied == copied && same_config(previous)
+        };
+        let checker = match reuse {
+            Some(r)
+                if serde_json::to_value(&r.previous.config.safety).ok()
+                    == serde_json::to_value(&config.safety).ok() =>
+            {
+                Arc::clone(&r.previous.checker)
+            }
+            _ => Arc::new(Checker::new(&config)),
+        };
+        let today = options.today.unwrap_or_else(|| jiff::Zoned::now().date());
+        // A page's rendered body and checks can be reused while everything they depend on
+        // (its file, every URL, the configuration and the day) is the same.
+        let reusable = reuse.map(|r| r.previous).filter(|previous| {
+            previous.urls == urls && previous.today == today && same_config(previous)
+        });
         let templates = match reuse {
             // Reused only for content edits: `Reuse` is never given after a template changed.
             Some(r) if unchanged(r.previous) => Arc::clone(&r.previous.templates),
@@ -624,8 +651,10 @@ impl Site {
             warnings: Vec::new(),
             entries,
             summaries: std::sync::OnceLock::new(),
+            checker,
+            today,
         };
-        site.render_markdown(reuse);
+        site.render_markdown(reusable);
         site.assign_pages_to_sections();
         for p in &site.pages {
             errors.extend(p.rendered.diagnostics.iter().cloned());
@@ -639,39 +668,55 @@ impl Site {
         if errs.is_empty() { Ok(site) } else { Err(errs) }
     }
 
-    /// Renders every page and section body (in parallel), reusing unchanged pages' results
-    /// when no URL changed.
-    fn render_markdown(&mut self, reuse: Option<&Reuse<'_>>) {
-        let previous: HashMap<&str, &Page> = match reuse {
-            Some(r)
-                if r.previous.urls == self.urls
-                    && r.previous.config.base_url == self.config.base_url =>
-            {
-                r.previous
-                    .pages
-                    .iter()
-                    .map(|p| (p.content_path(), p))
-                    .collect()
-            }
-            _ => HashMap::new(),
-        };
+    /// Renders and checks every page body (in parallel), and renders section bodies, reusing
+    /// unchanged pages' results from `previous` (a site with the same URLs, configuration and
+    /// day). Prose is dropped once checked: it is the largest part of a rendered page.
+    fn render_markdown(&mut self, previous: Option<&Site>) {
+        let previous: HashMap<&str, &Page> = previous
+            .map(|site| site.pages.iter().map(|p| (p.content_path(), p)).collect())
+            .unwrap_or_default();
         let env = self
             .templates
             .markdown_env(&self.urls, self.config.base_path());
-        let rendered: Vec<Arc<Rendered>> = self
+        let search_length = self
+            .config
+            .search
+            .enabled
+            .then_some(self.config.search.body_length);
+        let done: Vec<(Arc<Rendered>, Arc<PageChecks>)> = self
             .pages
             .par_iter()
             .map(|p| match previous.get(p.content_path()) {
-                Some(old) if Arc::ptr_eq(&old.source, &p.source) => Arc::clone(&old.rendered),
-                _ => Arc::new(render_body(&p.source, &env)),
+                Some(old) if Arc::ptr_eq(&old.source, &p.source) => {
+                    (Arc::clone(&old.rendered), Arc::clone(&old.checks))
+                }
+                _ => {
+                    let mut rendered = render_body(&p.source, &env);
+                    let checks = crate::check::check_page(
+                        &self.checker,
+                        &self.config,
+                        p.kind,
+                        &p.source,
+                        &rendered,
+                        self.today,
+                    );
+                    if let Some(limit) = search_length {
+                        rendered.search_text =
+                            crate::output::search::body_text(&rendered.prose, limit);
+                    }
+                    rendered.drop_prose();
+                    (Arc::new(rendered), Arc::new(checks))
+                }
             })
             .collect();
-        for (p, r) in self.pages.iter_mut().zip(rendered) {
-            p.rendered = r;
+        for (p, (rendered, checks)) in self.pages.iter_mut().zip(done) {
+            p.rendered = rendered;
+            p.checks = checks;
         }
         for s in &mut self.sections {
             if let Some(src) = &s.source {
                 s.rendered = render_body(src, &env);
+                s.rendered.drop_prose();
             }
         }
     }
@@ -879,6 +924,7 @@ fn generated_help_page(config: &Config, help_path: &str) -> Page {
         section: 0,
         assets: Vec::new(),
         rendered: Arc::default(),
+        checks: Arc::default(),
         previous: None,
         next: None,
     }

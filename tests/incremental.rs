@@ -5,8 +5,9 @@
 mod common;
 use common::Fixture;
 use haven::build::{Output, render_site};
+use haven::check::check_site;
 use haven::preview::{Preview, Rebuilt};
-use haven::site::{LoadOptions, Site};
+use haven::site::{LoadOptions, Reuse, Site};
 use haven::watch::Changes;
 use std::collections::BTreeMap;
 
@@ -56,6 +57,12 @@ fn assert_same_as_clean(f: &Fixture, preview: &Preview, step: &str) {
             f.root().display()
         );
     }
+    // Checks made while loading are reused for unchanged pages: they must match too.
+    assert_eq!(
+        format!("{:?}", check_site(&preview.site)),
+        format!("{:?}", check_site(&site)),
+        "{step}: the safety checks differ from a clean load"
+    );
 }
 
 const TITLES: &[&str] = &["Alpha", "Bravo", "Charlie", "Delta", "Echo"];
@@ -218,4 +225,67 @@ fn an_editors_temporary_file_does_not_force_a_full_rebuild() {
     std::fs::remove_dir_all(f.path("content/articles/extra")).unwrap();
     assert_eq!(preview.apply(&changes), Ok(Rebuilt::Full));
     assert_same_as_clean(&f, &preview, "after deleting a folder");
+}
+
+#[test]
+fn checks_are_reused_for_unchanged_pages_and_redone_on_another_day() {
+    let f = Fixture::new();
+    let day = |d: &str| d.parse::<jiff::civil::Date>().expect("a date");
+    let options = |today: &str| LoadOptions {
+        root: f.root().to_path_buf(),
+        today: Some(day(today)),
+        ..Default::default()
+    };
+    let first = Site::load(&options("2026-06-01")).expect("loads");
+    assert!(
+        first.pages.iter().all(|p| p.rendered.prose.is_empty()),
+        "prose is dropped once checked"
+    );
+    let stale = |site: &Site| {
+        check_site(site)
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == "stale-review")
+            .count()
+    };
+    assert_eq!(stale(&first), 0);
+
+    f.write(
+        "content/articles/grounding.md",
+        &common::GROUNDING.replace("Grounding helps.", "Grounding helps a lot."),
+    );
+    let changed = ["articles/grounding.md".to_string()].into_iter().collect();
+    let reuse = |previous| Reuse {
+        previous,
+        changed: &changed,
+        rediscover: false,
+    };
+    let second = Site::reload(&options("2026-06-01"), Some(&reuse(&first))).expect("reloads");
+    // (The generated Get Help page has no file and nothing to check.)
+    let files = |site: &Site| {
+        site.pages
+            .iter()
+            .filter(|p| !p.source.text.is_empty())
+            .cloned()
+            .collect::<Vec<_>>()
+    };
+    for (a, b) in files(&first).iter().zip(&files(&second)) {
+        let edited = b.content_path() == "articles/grounding.md";
+        assert_eq!(
+            std::sync::Arc::ptr_eq(&a.checks, &b.checks),
+            !edited,
+            "{}",
+            b.content_path()
+        );
+    }
+
+    // A year later the same files have stale reviews: nothing may be reused.
+    let later = Site::reload(&options("2027-06-01"), Some(&reuse(&second))).expect("reloads");
+    assert!(
+        files(&second)
+            .iter()
+            .zip(&files(&later))
+            .all(|(a, b)| !std::sync::Arc::ptr_eq(&a.checks, &b.checks))
+    );
+    assert_eq!(stale(&later), 1, "{:?}", check_site(&later));
 }

@@ -62,6 +62,7 @@ pub fn run(
         drafts,
         base_url: Some(url.clone()),
         serve: true,
+        today: None,
     };
 
     let start = Instant::now();
@@ -70,11 +71,7 @@ pub fn run(
         Ok(p) => {
             print_diagnostics(root, &p.site.warnings);
             state.publish(p.output.clone(), None);
-            report_checks(
-                root,
-                &state,
-                haven::check::check_site(&p.site, crate::today()),
-            );
+            report_checks(root, &state, haven::check::check_site(&p.site));
             println!(
                 "{} {} pages in {} ms",
                 paint(AnsiColor::Green, "Built"),
@@ -192,12 +189,10 @@ fn rebuild(
             );
             print_diagnostics(root, &p.site.warnings);
             let report = match rebuilt {
-                Rebuilt::Incremental { .. } => {
-                    haven::check::check_pages(&p.site, crate::today(), |page| {
-                        changes.content.contains(page.content_path())
-                    })
-                }
-                Rebuilt::Full => haven::check::check_site(&p.site, crate::today()),
+                Rebuilt::Incremental { .. } => haven::check::check_pages(&p.site, |page| {
+                    changes.content.contains(page.content_path())
+                }),
+                Rebuilt::Full => haven::check::check_site(&p.site),
             };
             report_checks(root, state, report);
         }

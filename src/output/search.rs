@@ -67,6 +67,26 @@ pub fn trim_to_words(text: &str, max: usize) -> String {
     }
 }
 
+/// The beginning of a page's prose for its search entry: whole words, a little over `limit`
+/// characters (cut to `limit` by [`trim_to_words`] when the index is written).
+pub fn body_text(prose: &[crate::safety::ProseSpan], limit: usize) -> String {
+    let mut text = String::with_capacity(limit + 64);
+    let mut chars = 0;
+    let words = prose.iter().flat_map(|b| b.text.split_whitespace());
+    for word in words {
+        if chars > limit {
+            break;
+        }
+        if !text.is_empty() {
+            text.push(' ');
+            chars += 1;
+        }
+        text.push_str(word);
+        chars += word.chars().count();
+    }
+    text
+}
+
 /// `search-index.json`, or nothing with `search.enabled: false`.
 pub fn search_index(site: &Site) -> Vec<(String, Vec<u8>)> {
     if !site.config.search.enabled {
@@ -81,32 +101,12 @@ pub fn search_index(site: &Site) -> Vec<(String, Vec<u8>)> {
             let f = p.front();
             let mut hs = Vec::new();
             headings(&p.rendered.toc, &mut hs);
-            // Only the beginning is kept: stop collecting words once past the limit.
-            let limit = site.config.search.body_length;
-            let mut text = String::with_capacity(limit + 64);
-            let mut chars = 0;
-            let words = p
-                .rendered
-                .prose
-                .iter()
-                .flat_map(|b| b.text.split_whitespace());
-            for word in words {
-                if chars > limit {
-                    break;
-                }
-                if !text.is_empty() {
-                    text.push(' ');
-                    chars += 1;
-                }
-                text.push_str(word);
-                chars += word.chars().count();
-            }
             Entry {
                 title: &f.title,
                 url: format!("{base}{}", p.path),
                 description: f.description.as_deref().unwrap_or(""),
                 headings: hs,
-                body: trim_to_words(&text, site.config.search.body_length),
+                body: trim_to_words(&p.rendered.search_text, site.config.search.body_length),
                 topics: f
                     .content_warnings
                     .iter()

@@ -4,7 +4,7 @@
 //! never copies of every listed page's HTML.
 
 use crate::config::{Config, Region, Resource};
-use crate::content::front_matter::CrisisNotice;
+use crate::content::front_matter::{CrisisNotice, PageFront};
 use crate::markdown::TocEntry;
 use crate::site::{LoadOptions, Page, PageKind, Section, Site, Taxonomy, Term};
 use serde::Serialize;
@@ -178,15 +178,12 @@ struct PageSafetyView {
 }
 
 /// The crisis notice level of a page: `prominent` when asked for or when a topic is high-risk.
-pub fn crisis_level(site: &Site, page: &Page) -> CrisisNotice {
-    let high_risk = page.front().content_warnings.iter().any(|k| {
-        site.config
-            .safety
-            .topics
-            .get(k)
-            .is_some_and(|t| t.high_risk)
-    });
-    match page.front().crisis_notice {
+pub fn crisis_level(config: &Config, front: &PageFront) -> CrisisNotice {
+    let high_risk = front
+        .content_warnings
+        .iter()
+        .any(|k| config.safety.topics.get(k).is_some_and(|t| t.high_risk));
+    match front.crisis_notice {
         Some(CrisisNotice::Prominent) => CrisisNotice::Prominent,
         _ if high_risk => CrisisNotice::Prominent,
         _ => CrisisNotice::Standard,
@@ -231,7 +228,7 @@ fn page_safety(site: &Site, page: &Page) -> PageSafetyView {
     PageSafetyView {
         warning_text: crate::safety::join_natural(&labels),
         warnings,
-        crisis_level: match crisis_level(site, page) {
+        crisis_level: match crisis_level(&site.config, page.front()) {
             CrisisNotice::Prominent => "prominent",
             CrisisNotice::Standard => "standard",
         },
