@@ -428,7 +428,7 @@ fn render_job(
     let template = match job {
         Job::Page(i) => {
             let page = &site.pages[i];
-            ctx.insert_value("page", context::page_value(site, page));
+            ctx.insert_value("page", context::page_value(site, i, summaries));
             match page.kind {
                 PageKind::Article => {
                     ctx.insert_value(

@@ -152,6 +152,8 @@ pub struct Site {
     pub entries: Vec<Entry>,
     /// Template values of every page's summary, made once (see `render::context::summaries`).
     pub summaries: std::sync::OnceLock<Vec<tera::Value>>,
+    /// Template values every page's `page.safety` shares, made once.
+    pub safety_defaults: std::sync::OnceLock<crate::render::context::SafetyDefaults>,
     /// The compiled safety checks (shared with the previous build while `safety` is the same).
     pub checker: Arc<Checker>,
     /// The day review ages were measured from.
@@ -651,6 +653,7 @@ impl Site {
             warnings: Vec::new(),
             entries,
             summaries: std::sync::OnceLock::new(),
+            safety_defaults: std::sync::OnceLock::new(),
             checker,
             today,
         };

@@ -5,7 +5,6 @@
 
 use crate::config::{Config, Region, Resource};
 use crate::content::front_matter::{CrisisNotice, PageFront};
-use crate::markdown::TocEntry;
 use crate::site::{LoadOptions, Page, PageKind, Section, Site, Taxonomy, Term};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -167,16 +166,6 @@ struct Warning {
     label: String,
 }
 
-#[derive(Serialize)]
-struct PageSafetyView {
-    warnings: Vec<Warning>,
-    warning_text: String,
-    crisis_level: &'static str,
-    region: Option<RegionView>,
-    disclaimer: String,
-    disclosure: String,
-}
-
 /// The crisis notice level of a page: `prominent` when asked for or when a topic is high-risk.
 pub fn crisis_level(config: &Config, front: &PageFront) -> CrisisNotice {
     let high_risk = front
@@ -199,17 +188,42 @@ fn topic_label(site: &Site, key: &str) -> String {
         .unwrap_or_else(|| key.to_string())
 }
 
-fn override_text(page: &Page, site: &Site, key: &str, default: &str) -> String {
+/// The parts of `page.safety` every page shares unless it overrides them, made once per site.
+pub struct SafetyDefaults {
+    region: Value,
+    disclaimer: Value,
+    disclosure: Value,
+}
+
+fn safety_defaults(site: &Site) -> &SafetyDefaults {
+    site.safety_defaults.get_or_init(|| {
+        let safety = &site.config.safety;
+        let region = safety
+            .regions
+            .get(&safety.default_region)
+            .map(|r| region_view(&safety.default_region, r))
+            .or_else(|| safety.regions.first().map(|(c, r)| region_view(c, r)));
+        SafetyDefaults {
+            region: Value::from_serializable(&region),
+            disclaimer: Value::from(safety.disclaimer.as_str()),
+            disclosure: Value::from(safety.disclosure.as_str()),
+        }
+    })
+}
+
+/// A page's own `extra.<key>` text when the site allows overrides, else the site's.
+fn override_text(page: &Page, site: &Site, key: &str, default: &Value) -> Value {
     if site.config.safety.allow_overrides
         && let Some(v) = page.front().extra.get(key).and_then(|v| v.as_str())
     {
-        return v.to_string();
+        return Value::from(v);
     }
-    default.to_string()
+    default.clone()
 }
 
-fn page_safety(site: &Site, page: &Page) -> PageSafetyView {
-    let safety = &site.config.safety;
+/// `page.safety`.
+fn page_safety(site: &Site, page: &Page) -> Value {
+    let defaults = safety_defaults(site);
     let warnings: Vec<Warning> = page
         .front()
         .content_warnings
@@ -220,22 +234,27 @@ fn page_safety(site: &Site, page: &Page) -> PageSafetyView {
         })
         .collect();
     let labels: Vec<&str> = warnings.iter().map(|w| w.label.as_str()).collect();
-    let region = safety
-        .regions
-        .get(&safety.default_region)
-        .map(|r| region_view(&safety.default_region, r))
-        .or_else(|| safety.regions.first().map(|(c, r)| region_view(c, r)));
-    PageSafetyView {
-        warning_text: crate::safety::join_natural(&labels),
-        warnings,
-        crisis_level: match crisis_level(&site.config, page.front()) {
+    let warning_text = crate::safety::join_natural(&labels);
+    let mut map = tera::Map::with_capacity(6);
+    map.insert("warnings".into(), Value::from_serializable(&warnings));
+    map.insert("warning_text".into(), Value::from(warning_text));
+    map.insert(
+        "crisis_level".into(),
+        Value::from(match crisis_level(&site.config, page.front()) {
             CrisisNotice::Prominent => "prominent",
             CrisisNotice::Standard => "standard",
-        },
-        region,
-        disclaimer: override_text(page, site, "disclaimer", &safety.disclaimer),
-        disclosure: override_text(page, site, "disclosure", &safety.disclosure),
-    }
+        }),
+    );
+    map.insert("region".into(), defaults.region.clone());
+    map.insert(
+        "disclaimer".into(),
+        override_text(page, site, "disclaimer", &defaults.disclaimer),
+    );
+    map.insert(
+        "disclosure".into(),
+        override_text(page, site, "disclosure", &defaults.disclosure),
+    );
+    Value::from(map)
 }
 
 #[derive(Serialize)]
@@ -335,28 +354,6 @@ pub fn summaries_reusing<'a>(site: &'a Site, old: &Site) -> &'a [Value] {
     })
 }
 
-#[derive(Serialize)]
-struct PageView<'a> {
-    #[serde(flatten)]
-    summary: Summary<'a>,
-    slug: &'a str,
-    source: &'a str,
-    kind: &'static str,
-    reviewed_by: Option<&'a str>,
-    reviewed: Option<String>,
-    content: &'a str,
-    toc: &'a [TocEntry],
-    references: &'a [String],
-    extra: &'a serde_json::Value,
-    assets: Vec<String>,
-    previous: Option<TitleLink>,
-    next: Option<TitleLink>,
-    draft: bool,
-    safety: PageSafetyView,
-    /// JSON-LD for `<script type="application/ld+json">` (articles; empty otherwise).
-    json_ld: String,
-}
-
 fn title_link(site: &Site, i: Option<usize>) -> Option<TitleLink> {
     let p = &site.pages[i?];
     Some(TitleLink {
@@ -365,38 +362,71 @@ fn title_link(site: &Site, i: Option<usize>) -> Option<TitleLink> {
     })
 }
 
-pub fn page_value(site: &Site, page: &Page) -> Value {
+/// `page`: the page's summary value (see [`summaries`]) plus everything only its own page shows.
+pub fn page_value(site: &Site, index: usize, summaries: &[Value]) -> Value {
+    let page = &site.pages[index];
     let f = page.front();
     let base = site.config.base_path();
-    Value::from_serializable(&PageView {
-        summary: summary(site, page),
-        slug: &page.slug,
-        source: page.content_path(),
-        kind: match page.kind {
+    let optional = |v: Option<Value>| v.unwrap_or_else(Value::none);
+    // Built as a map around the shared summary: serialising a view struct would copy every
+    // summary field, the region's crisis lines and the disclaimer again for every page.
+    let mut map = summaries
+        .get(index)
+        .and_then(|s| s.as_map())
+        .cloned()
+        .unwrap_or_default();
+    let mut put = |key: &'static str, value: Value| {
+        map.insert(key.into(), value);
+    };
+    put("slug", Value::from(page.slug.as_str()));
+    put("source", Value::from(page.content_path()));
+    put(
+        "kind",
+        Value::from(match page.kind {
             PageKind::Article => "article",
             PageKind::Page => "page",
             PageKind::Help => "help",
-        },
-        reviewed_by: f.reviewed_by.as_deref(),
-        reviewed: f.reviewed.map(|d| d.to_string()),
-        content: &page.rendered.html,
-        toc: &page.rendered.toc,
-        references: &f.references,
-        extra: &f.extra,
-        assets: page
-            .assets
-            .iter()
-            .map(|a| {
-                let name = a.rsplit('/').next().unwrap_or(a);
-                format!("{base}{}{name}", page.path)
-            })
-            .collect(),
-        previous: title_link(site, page.previous),
-        next: title_link(site, page.next),
-        draft: f.draft,
-        safety: page_safety(site, page),
-        json_ld: crate::output::json_ld::page(site, page),
-    })
+        }),
+    );
+    put(
+        "reviewed_by",
+        optional(f.reviewed_by.as_deref().map(Value::from)),
+    );
+    put(
+        "reviewed",
+        optional(f.reviewed.map(|d| Value::from(d.to_string()))),
+    );
+    put("content", Value::from(page.rendered.html.as_str()));
+    put("toc", Value::from_serializable(&page.rendered.toc));
+    put("references", Value::from_serializable(&f.references));
+    put("extra", Value::from_serializable(&f.extra));
+    put(
+        "assets",
+        Value::from(
+            page.assets
+                .iter()
+                .map(|a| {
+                    let name = a.rsplit('/').next().unwrap_or(a);
+                    format!("{base}{}{name}", page.path)
+                })
+                .collect::<Vec<String>>(),
+        ),
+    );
+    put(
+        "previous",
+        optional(title_link(site, page.previous).map(|l| Value::from_serializable(&l))),
+    );
+    put(
+        "next",
+        optional(title_link(site, page.next).map(|l| Value::from_serializable(&l))),
+    );
+    put("draft", Value::from(f.draft));
+    put("safety", page_safety(site, page));
+    put(
+        "json_ld",
+        Value::from(crate::output::json_ld::page(site, page)),
+    );
+    Value::from(map)
 }
 
 #[derive(Serialize)]
