@@ -151,12 +151,35 @@ pub fn render(source: &Source<'_>, body: &str, offset: usize, env: &dyn Environm
         out.summary = out.html[..i].trim_end().to_string();
         out.html.replace_range(i..i + SUMMARY_MARKER.len(), "");
     }
-    out.word_count = out
-        .prose
-        .iter()
-        .map(|b| b.text.split_whitespace().count())
-        .sum();
+    out.word_count = out.prose.iter().map(|b| count_words(&b.text)).sum();
     out
+}
+
+/// `text.split_whitespace().count()`, reading ASCII bytes directly (most prose is ASCII).
+fn count_words(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    let mut words = 0;
+    let mut in_word = false;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let (space, len) = if b.is_ascii() {
+            // char::is_whitespace for ASCII: tab, line feed, vertical tab, form feed,
+            // carriage return and space.
+            (matches!(b, b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' '), 1)
+        } else {
+            match text[i..].chars().next() {
+                Some(c) => (c.is_whitespace(), c.len_utf8()),
+                None => break,
+            }
+        };
+        if !space && !in_word {
+            words += 1;
+        }
+        in_word = !space;
+        i += len;
+    }
+    words
 }
 
 fn diagnostic_at(source: &Source<'_>, offset: usize, code: &str, message: String) -> Diagnostic {
@@ -374,7 +397,10 @@ impl ProseState {
         // URLs written as plain text are not prose.
         let mut rest = text;
         let mut at = offset;
-        while let Some(i) = rest.find("://") {
+        // (Most texts have no colon at all: skip the substring search for them.)
+        while rest.as_bytes().contains(&b':')
+            && let Some(i) = rest.find("://")
+        {
             let start = rest[..i]
                 .rfind(|c: char| c.is_whitespace() || c == '(' || c == '<')
                 .map(|j| j + 1)
@@ -924,6 +950,27 @@ mod tests {
         let r = render_text("<!-- haven:allow unsafe-phrase -->\nQuoted words.\n\nNormal.\n");
         assert_eq!(r.prose[0].allow, ["unsafe-phrase"]);
         assert!(r.prose[1].allow.is_empty());
+    }
+
+    #[test]
+    fn word_counts_match_split_whitespace() {
+        for text in [
+            "",
+            "   ",
+            "one",
+            " two  words ",
+            "tab\tand\nnewline\r\nand\x0bvertical\x0cfeed",
+            "café au lait",
+            "no\u{a0}break\u{2003}em\u{3000}ideographic",
+            "emoji 🙂 counts",
+            "\u{85}next\u{2028}line",
+        ] {
+            assert_eq!(
+                count_words(text),
+                text.split_whitespace().count(),
+                "{text:?}"
+            );
+        }
     }
 
     #[test]
