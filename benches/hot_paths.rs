@@ -16,8 +16,9 @@
 //!   site (`benches/data` + `benches/corpus-site.yaml`, 5 articles, 28 pages, theme `calm`).
 //! - `incremental/apply_one_article_edit`: the live preview's update after one article's body
 //!   changed: `Preview::apply` over a `gen-corpus.py` corpus of 1,000 articles (override with
-//!   `HAVEN_BENCH_ARTICLES`). Skipped with a message when python3 or `../shared` is missing
-//!   (override the shared folder with `SHARED=...`).
+//!   `HAVEN_BENCH_ARTICLES`), or over an existing corpus folder given as `HAVEN_BENCH_CORPUS`.
+//!   Skipped with a message when python3 or `../shared` is missing (override the shared
+//!   folder with `SHARED=...`).
 //!
 //! Under `cargo test --all-targets` criterion runs each benchmark once as a test; the
 //! incremental corpus then has only 50 articles so CI stays quick.
@@ -216,31 +217,46 @@ fn edited(original: &str, round: u64) -> String {
 }
 
 fn incremental(c: &mut Criterion) {
-    let script = match corpus_generator() {
-        Ok(s) => s,
-        Err(why) => {
-            eprintln!("incremental/apply_one_article_edit: skipped: {why}");
-            return;
+    // HAVEN_BENCH_CORPUS: an existing corpus folder (gen-corpus.py output with a site.yaml) to
+    // use instead of generating one; the edited article is restored afterwards.
+    let given = std::env::var_os("HAVEN_BENCH_CORPUS").map(PathBuf::from);
+    let generated;
+    let root: &Path = match &given {
+        Some(dir) => dir,
+        None => {
+            let script = match corpus_generator() {
+                Ok(s) => s,
+                Err(why) => {
+                    eprintln!("incremental/apply_one_article_edit: skipped: {why}");
+                    return;
+                }
+            };
+            let articles: usize = match std::env::var("HAVEN_BENCH_ARTICLES") {
+                Ok(v) => v.parse().expect("HAVEN_BENCH_ARTICLES is a number"),
+                Err(_) if bench_mode() => 1000,
+                Err(_) => 50,
+            };
+            generated = tempfile::tempdir().expect("a temporary folder");
+            let status = Command::new("python3")
+                .arg(&script)
+                .args(["--articles", &articles.to_string(), "--out"])
+                .arg(generated.path())
+                .stdout(std::process::Stdio::null())
+                .status()
+                .expect("run gen-corpus.py");
+            assert!(status.success(), "gen-corpus.py failed");
+            std::fs::write(generated.path().join("site.yaml"), SITE_YAML).expect("write site.yaml");
+            generated.path()
         }
     };
-    let articles: usize = match std::env::var("HAVEN_BENCH_ARTICLES") {
-        Ok(v) => v.parse().expect("HAVEN_BENCH_ARTICLES is a number"),
-        Err(_) if bench_mode() => 1000,
-        Err(_) => 50,
-    };
-    let dir = tempfile::tempdir().expect("a temporary folder");
-    let status = Command::new("python3")
-        .arg(&script)
-        .args(["--articles", &articles.to_string(), "--out"])
-        .arg(dir.path())
-        .stdout(std::process::Stdio::null())
-        .status()
-        .expect("run gen-corpus.py");
-    assert!(status.success(), "gen-corpus.py failed");
-    std::fs::write(dir.path().join("site.yaml"), SITE_YAML).expect("write site.yaml");
+    let dir = root;
+    let articles = std::fs::read_dir(dir.join("content/articles"))
+        .expect("list articles")
+        .count()
+        - 1;
 
     // One article in the middle of the date order: its listing page and tag pages re-render.
-    let mut names: Vec<String> = std::fs::read_dir(dir.path().join("content/articles"))
+    let mut names: Vec<String> = std::fs::read_dir(dir.join("content/articles"))
         .expect("list articles")
         .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
         .filter(|n| n != "_index.md")
@@ -248,12 +264,12 @@ fn incremental(c: &mut Criterion) {
     names.sort();
     let name = names[names.len() / 2].clone();
     let content_path = format!("articles/{name}");
-    let file = dir.path().join("content").join(&content_path);
+    let file = dir.join("content").join(&content_path);
     let original = std::fs::read_to_string(&file).expect("read the article");
 
     let started = Instant::now();
-    let mut preview = Preview::new(load_options(dir.path(), true))
-        .unwrap_or_else(|d| panic!("the corpus loads: {d:?}"));
+    let mut preview =
+        Preview::new(load_options(dir, true)).unwrap_or_else(|d| panic!("the corpus loads: {d:?}"));
     let initial = started.elapsed();
     let changes = Changes {
         content: [content_path.clone()].into_iter().collect(),
@@ -293,6 +309,7 @@ fn incremental(c: &mut Criterion) {
         })
     });
     group.finish();
+    std::fs::write(&file, original).expect("restore the article");
 }
 
 fn config() -> Criterion {

@@ -395,9 +395,22 @@ pub fn rerender(old_site: &Site, old_output: &Output, site: &Site) -> Option<Rer
     let mut output = Output {
         files: sink.into_files(),
     };
-    // Feeds and the sitemap follow titles, dates and summaries: regenerate them (cheap).
+    // Deploy files follow what changed (URLs, aliases, terms and configuration are the same
+    // here): the sitemap the pages' last-modified dates, the feeds the summaries (titles,
+    // dates, authors, tags, descriptions and summary HTML), the search index the entries.
+    let parts = crate::output::Parts {
+        sitemap: changed.iter().any(|&i| {
+            crate::output::sitemap::last_modified(&old_site.pages[i])
+                != crate::output::sitemap::last_modified(&site.pages[i])
+        }),
+        feeds: !summary_changed.is_empty(),
+        search: changed.iter().any(|&i| {
+            old_site.pages[i].rendered.search_entry != site.pages[i].rendered.search_entry
+        }),
+        rest: false,
+    };
     output.files.extend(
-        crate::output::files(site)
+        crate::output::files_of(site, parts)
             .into_iter()
             .map(|(path, bytes)| (path, OutputFile::Generated(Arc::new(bytes)))),
     );

@@ -99,9 +99,9 @@ pub struct Rendered {
     /// For each prose block, where its pieces begin: `(position in text, offset in the file)`.
     pub prose_segments: Vec<Vec<(usize, usize)>>,
     pub word_count: usize,
-    /// The beginning of the prose, for the search index (filled in by `site`, which knows
-    /// the configured length).
-    pub search_text: String,
+    /// The page's entry in the search index as JSON (filled in by `site`: it depends on the
+    /// configuration and the page's URL too).
+    pub search_entry: String,
     pub diagnostics: Vec<Diagnostic>,
 }
 

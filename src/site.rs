@@ -681,11 +681,6 @@ impl Site {
         let env = self
             .templates
             .markdown_env(&self.urls, self.config.base_path());
-        let search_length = self
-            .config
-            .search
-            .enabled
-            .then_some(self.config.search.body_length);
         let done: Vec<(Arc<Rendered>, Arc<PageChecks>)> = self
             .pages
             .par_iter()
@@ -703,9 +698,9 @@ impl Site {
                         &rendered,
                         self.today,
                     );
-                    if let Some(limit) = search_length {
-                        rendered.search_text =
-                            crate::output::search::body_text(&rendered.prose, limit);
+                    if self.config.search.enabled {
+                        rendered.search_entry =
+                            crate::output::search::entry_json(&self.config, p, &rendered);
                     }
                     rendered.drop_prose();
                     (Arc::new(rendered), Arc::new(checks))

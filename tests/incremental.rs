@@ -94,7 +94,7 @@ fn random_edits_match_clean_builds() {
         let rel = format!("articles/{}.md", pick.to_lowercase());
         let path = format!("content/{rel}");
         let mut changes = Changes::default();
-        let kind = rng.below(8);
+        let kind = rng.below(10);
         let exists = f.path(&path).exists();
         let date = format!("2026-{:02}-{:02}", 1 + rng.below(9), 10 + rng.below(18));
         let tags: Vec<&str> = (0..rng.below(3))
@@ -146,7 +146,28 @@ fn random_edits_match_clean_builds() {
                 changes.content.insert("articles/_index.md".into());
             }
             // Only the date: order changes.
-            _ => f.write(&path, &article(pick, &date, &tags_dedup, "Same body.")),
+            7 => f.write(&path, &article(pick, &date, &tags_dedup, "Same body.")),
+            // Only the text after the first paragraph; the front matter stays byte for byte.
+            8 => match std::fs::read_to_string(f.path(&path)) {
+                Ok(current) => f.write(&path, &format!("{current}\nA later paragraph {step}.\n")),
+                Err(_) => f.write(&path, &article(pick, &date, &tags_dedup, "New.")),
+            },
+            // Only the clinical review date: the sitemap's lastmod moves, summaries do not.
+            _ => match std::fs::read_to_string(f.path(&path)) {
+                Ok(current) => {
+                    let without: Vec<&str> = current
+                        .lines()
+                        .filter(|l| !l.starts_with("reviewed:"))
+                        .collect();
+                    let updated = without.join("\n").replacen(
+                        "---\n",
+                        &format!("---\nreviewed: 2027-{:02}-01\n", 1 + rng.below(9)),
+                        1,
+                    );
+                    f.write(&path, &format!("{updated}\n"));
+                }
+                Err(_) => f.write(&path, &article(pick, &date, &tags_dedup, "New.")),
+            },
         }
         changes.content.insert(rel.clone());
         match preview.apply(&changes) {

@@ -10,6 +10,8 @@ use super::xml_escape;
 use crate::content::front_matter::SortBy;
 use crate::site::{Page, PageKind, Site, sort_pages};
 use jiff::civil::Date;
+use rayon::prelude::*;
+use std::borrow::Cow;
 use std::fmt::Write;
 
 /// Entries per feed. A constant until `site.yaml` grows a setting for it.
@@ -17,26 +19,30 @@ pub const FEED_LIMIT: usize = 20;
 
 /// Every feed of the site.
 pub fn feeds(site: &Site) -> Vec<(String, Vec<u8>)> {
-    let mut out = Vec::new();
     let mut articles: Vec<usize> = (0..site.pages.len())
         .filter(|&i| site.pages[i].kind == PageKind::Article)
         .collect();
     sort_pages(&mut articles, &site.pages, SortBy::Date);
-    out.push(feed(site, &site.config.title, "/", &articles));
+    // (title, page path, pages newest first) of each feed.
+    let mut specs: Vec<(String, String, Cow<'_, [usize]>)> =
+        vec![(site.config.title.clone(), "/".to_string(), articles.into())];
     for s in site.sections.iter().skip(1) {
         let mut pages = s.pages.clone();
         sort_pages(&mut pages, &site.pages, SortBy::Date);
         let title = format!("{} · {}", s.front.title, site.config.title);
-        out.push(feed(site, &title, &s.path, &pages));
+        specs.push((title, s.path.clone(), pages.into()));
     }
     for t in site.taxonomies.iter().filter(|t| t.name == "tags") {
         for term in &t.terms {
             let title = format!("{} · {}", term.name, site.config.title);
             let path = format!("/{}/{}/", t.name, term.slug);
-            out.push(feed(site, &title, &path, &term.pages));
+            specs.push((title, path, Cow::Borrowed(&term.pages)));
         }
     }
-    out
+    specs
+        .par_iter()
+        .map(|(title, path, pages)| feed(site, title, path, pages))
+        .collect()
 }
 
 /// `2026-03-01` → `2026-03-01T00:00:00Z`.

@@ -16,14 +16,54 @@ pub mod sitemap;
 
 use crate::site::Site;
 
+/// Generated files as `(output path, bytes)`.
+pub type Files = Vec<(String, Vec<u8>)>;
+
+/// Which deploy files to generate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Parts {
+    pub sitemap: bool,
+    pub feeds: bool,
+    pub search: bool,
+    /// robots.txt, `_redirects` and `_headers`.
+    pub rest: bool,
+}
+
+impl Parts {
+    pub const ALL: Parts = Parts {
+        sitemap: true,
+        feeds: true,
+        search: true,
+        rest: true,
+    };
+}
+
 /// Every generated deploy file, sorted by path.
-pub fn files(site: &Site) -> Vec<(String, Vec<u8>)> {
-    let mut out = sitemap::sitemap(site);
-    out.extend(robots::robots(site));
-    out.extend(feed::feeds(site));
-    out.extend(redirects::redirects(site));
-    out.extend(headers::headers(site));
-    out.extend(search::search_index(site));
+pub fn files(site: &Site) -> Files {
+    files_of(site, Parts::ALL)
+}
+
+/// The generated deploy files of `parts`, sorted by path.
+pub fn files_of(site: &Site, parts: Parts) -> Files {
+    let when = |wanted: bool, make: fn(&Site) -> Files| {
+        if wanted { make(site) } else { Vec::new() }
+    };
+    let (mut out, (feeds, search)) = rayon::join(
+        || when(parts.sitemap, sitemap::sitemap),
+        || {
+            rayon::join(
+                || when(parts.feeds, feed::feeds),
+                || when(parts.search, search::search_index),
+            )
+        },
+    );
+    out.extend(feeds);
+    out.extend(search);
+    if parts.rest {
+        out.extend(robots::robots(site));
+        out.extend(redirects::redirects(site));
+        out.extend(headers::headers(site));
+    }
     out.retain(|(path, _)| !site.copied.iter().any(|c| &c.output == path));
     out.sort_by(|a, b| a.0.cmp(&b.0));
     out
@@ -32,20 +72,38 @@ pub fn files(site: &Site) -> Vec<(String, Vec<u8>)> {
 /// Escapes text for XML element content and attribute values, and drops the control
 /// characters XML 1.0 does not allow at all.
 pub fn xml_escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if c.is_control() && (c as u32) < 0x20 => {}
-            '\u{FFFE}' | '\u{FFFF}' => {}
-            c => out.push(c),
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    // Copy runs of ordinary text whole; only markup characters, C0 controls and the bytes
+    // of U+FFFE/U+FFFF (EF BF BE/BF) need a closer look.
+    let bytes = text.as_bytes();
+    let mut run = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let replacement = match b {
+            b'&' => Some("&amp;"),
+            b'<' => Some("&lt;"),
+            b'>' => Some("&gt;"),
+            b'"' => Some("&quot;"),
+            b'\'' => Some("&apos;"),
+            b'\t' | b'\n' | b'\r' => None,
+            0..=0x1F => Some(""),
+            0xEF if matches!(bytes.get(i + 1..i + 3), Some([0xBF, 0xBE | 0xBF])) => {
+                out.push_str(&text[run..i]);
+                i += 3;
+                run = i;
+                continue;
+            }
+            _ => None,
+        };
+        if let Some(r) = replacement {
+            out.push_str(&text[run..i]);
+            out.push_str(r);
+            run = i + 1;
         }
+        i += 1;
     }
+    out.push_str(&text[run..]);
     out
 }
 
@@ -59,5 +117,10 @@ mod tests {
             xml_escape("a<b>&\"c\"'d'\u{0}\u{8}\te"),
             "a&lt;b&gt;&amp;&quot;c&quot;&apos;d&apos;\te"
         );
+        assert_eq!(
+            xml_escape("café\u{FFFE}—\u{FFFF}ok\u{FFFD}"),
+            "café—ok\u{FFFD}"
+        );
+        assert_eq!(xml_escape("\u{7F}\u{85}"), "\u{7F}\u{85}");
     }
 }

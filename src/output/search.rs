@@ -7,9 +7,10 @@
 //! and `topics` its content warnings' labels. The theme's `search.js` fetches it.
 
 use crate::config::Config;
+use crate::markdown::Rendered;
 use crate::markdown::TocEntry;
 use crate::render::context;
-use crate::site::{PageKind, Site};
+use crate::site::{Page, PageKind, Site};
 use serde::Serialize;
 
 pub const INDEX_FILE: &str = "search-index.json";
@@ -68,8 +69,8 @@ pub fn trim_to_words(text: &str, max: usize) -> String {
 }
 
 /// The beginning of a page's prose for its search entry: whole words, a little over `limit`
-/// characters (cut to `limit` by [`trim_to_words`] when the index is written).
-pub fn body_text(prose: &[crate::safety::ProseSpan], limit: usize) -> String {
+/// characters (cut to `limit` by [`trim_to_words`]).
+fn body_text(prose: &[crate::safety::ProseSpan], limit: usize) -> String {
     let mut text = String::with_capacity(limit + 64);
     let mut chars = 0;
     let words = prose.iter().flat_map(|b| b.text.split_whitespace());
@@ -87,41 +88,54 @@ pub fn body_text(prose: &[crate::safety::ProseSpan], limit: usize) -> String {
     text
 }
 
+/// A page's entry in the search index, as JSON. Made while the site loads, when the page's
+/// prose is at hand; the index joins the entries.
+pub fn entry_json(config: &Config, page: &Page, rendered: &Rendered) -> String {
+    let f = page.front();
+    let mut hs = Vec::new();
+    headings(&rendered.toc, &mut hs);
+    let limit = config.search.body_length;
+    let entry = Entry {
+        title: &f.title,
+        url: format!("{}{}", config.base_path(), page.path),
+        description: f.description.as_deref().unwrap_or(""),
+        headings: hs,
+        body: trim_to_words(&body_text(&rendered.prose, limit), limit),
+        topics: f
+            .content_warnings
+            .iter()
+            .map(|k| {
+                config
+                    .safety
+                    .topics
+                    .get(k)
+                    .map_or_else(|| k.clone(), |t| t.label.clone())
+            })
+            .collect(),
+    };
+    serde_json::to_string(&entry).expect("a search entry serialises")
+}
+
 /// `search-index.json`, or nothing with `search.enabled: false`.
 pub fn search_index(site: &Site) -> Vec<(String, Vec<u8>)> {
     if !site.config.search.enabled {
         return Vec::new();
     }
-    let base = site.config.base_path();
-    let entries: Vec<Entry<'_>> = site
+    let entries: Vec<&str> = site
         .pages
         .iter()
         .filter(|p| matches!(p.kind, PageKind::Article | PageKind::Page | PageKind::Help))
-        .map(|p| {
-            let f = p.front();
-            let mut hs = Vec::new();
-            headings(&p.rendered.toc, &mut hs);
-            Entry {
-                title: &f.title,
-                url: format!("{base}{}", p.path),
-                description: f.description.as_deref().unwrap_or(""),
-                headings: hs,
-                body: trim_to_words(&p.rendered.search_text, site.config.search.body_length),
-                topics: f
-                    .content_warnings
-                    .iter()
-                    .map(|k| {
-                        site.config
-                            .safety
-                            .topics
-                            .get(k)
-                            .map_or_else(|| k.clone(), |t| t.label.clone())
-                    })
-                    .collect(),
-            }
-        })
+        .map(|p| p.rendered.search_entry.as_str())
         .collect();
-    let json = serde_json::to_vec(&entries).expect("the search index serialises");
+    let mut json = Vec::with_capacity(entries.iter().map(|e| e.len() + 1).sum::<usize>() + 2);
+    json.push(b'[');
+    for (i, e) in entries.iter().enumerate() {
+        if i > 0 {
+            json.push(b',');
+        }
+        json.extend_from_slice(e.as_bytes());
+    }
+    json.push(b']');
     vec![(INDEX_FILE.to_string(), json)]
 }
 
