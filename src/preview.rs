@@ -69,6 +69,17 @@ impl Preview {
             let was_known = known.contains(c) || known.iter().any(|k| k.starts_with(&folder));
             exists != was_known || (exists && content_dir.join(c).is_dir())
         });
+        if !rediscover
+            && let Some(site) = self.site.with_body_edits(&changed)
+            && let Some(result) = build::rerender(&self.site, &self.output, &site)
+        {
+            let (output, jobs) = result?;
+            self.site = site;
+            self.output = Arc::new(output);
+            return Ok(Rebuilt::Incremental {
+                rendered: jobs.len(),
+            });
+        }
         let reuse = Reuse {
             previous: &self.site,
             changed: &changed,

@@ -666,7 +666,8 @@ impl Site {
             errors.extend(s.rendered.diagnostics.iter().cloned());
         }
         errors.extend(site.check_links());
-        let (errs, warns): (Vec<_>, Vec<_>) = errors.into_iter().partition(|d| d.is_error());
+        let (errs, mut warns): (Vec<_>, Vec<_>) = errors.into_iter().partition(|d| d.is_error());
+        sort_diagnostics(&mut warns);
         site.warnings = warns;
         if errs.is_empty() { Ok(site) } else { Err(errs) }
     }
@@ -688,23 +689,7 @@ impl Site {
                 Some(old) if Arc::ptr_eq(&old.source, &p.source) => {
                     (Arc::clone(&old.rendered), Arc::clone(&old.checks))
                 }
-                _ => {
-                    let mut rendered = render_body(&p.source, &env);
-                    let checks = crate::check::check_page(
-                        &self.checker,
-                        &self.config,
-                        p.kind,
-                        &p.source,
-                        &rendered,
-                        self.today,
-                    );
-                    if self.config.search.enabled {
-                        rendered.search_entry =
-                            crate::output::search::entry_json(&self.config, p, &rendered);
-                    }
-                    rendered.drop_prose();
-                    (Arc::new(rendered), Arc::new(checks))
-                }
+                _ => self.render_page(&env, p),
             })
             .collect();
         for (p, (rendered, checks)) in self.pages.iter_mut().zip(done) {
@@ -717,6 +702,116 @@ impl Site {
                 s.rendered.drop_prose();
             }
         }
+    }
+
+    /// Renders and checks one page's body, makes its search entry, then drops its prose.
+    fn render_page(
+        &self,
+        env: &crate::render::MarkdownEnv<'_>,
+        page: &Page,
+    ) -> (Arc<Rendered>, Arc<PageChecks>) {
+        let mut rendered = render_body(&page.source, env);
+        let checks = crate::check::check_page(
+            &self.checker,
+            &self.config,
+            page.kind,
+            &page.source,
+            &rendered,
+            self.today,
+        );
+        if self.config.search.enabled {
+            rendered.search_entry =
+                crate::output::search::entry_json(&self.config, page, &rendered);
+        }
+        rendered.drop_prose();
+        (Arc::new(rendered), Arc::new(checks))
+    }
+
+    /// The site after edits that changed only the bodies of existing pages (the common case
+    /// while writing): the model is patched instead of assembled again. `None` when anything
+    /// else may have changed (a page's front matter, a new day, a file that does not parse, a
+    /// problem found) — [`Site::reload`] then handles the edit and reports any problem.
+    /// Takes the same options as `self` was loaded with.
+    pub fn with_body_edits(&self, changed: &HashSet<String>) -> Option<Site> {
+        let today = self
+            .options
+            .today
+            .unwrap_or_else(|| jiff::Zoned::now().date());
+        if today != self.today || changed.is_empty() {
+            return None;
+        }
+        let content_dir = self.root.join("content");
+        let mut pages = self.pages.clone();
+        let mut edited = Vec::new();
+        for content_path in changed {
+            let i = pages
+                .iter()
+                .position(|p| p.content_path() == content_path.as_str())?;
+            let old = &pages[i].source;
+            if old.text.is_empty() {
+                // The generated Get Help page has no file.
+                return None;
+            }
+            let text = content::read_text(&content_dir.join(content_path), &old.file).ok()?;
+            let parsed = content::parse_page(text, &old.file, content_path).ok()?;
+            if parsed.front != old.front {
+                return None;
+            }
+            pages[i].source = Arc::new(parsed);
+            edited.push(i);
+        }
+        let env = self
+            .templates
+            .markdown_env(&self.urls, self.config.base_path());
+        let files: HashSet<PathBuf> = edited
+            .iter()
+            .map(|&i| pages[i].source.file.clone())
+            .collect();
+        let mut warnings: Vec<Diagnostic> = self
+            .warnings
+            .iter()
+            .filter(|d| d.file.as_ref().is_none_or(|f| !files.contains(f)))
+            .cloned()
+            .collect();
+        for &i in &edited {
+            let (rendered, checks) = self.render_page(&env, &pages[i]);
+            pages[i].rendered = rendered;
+            pages[i].checks = checks;
+            for d in check_front(&pages[i])
+                .into_iter()
+                .chain(pages[i].rendered.diagnostics.iter().cloned())
+            {
+                if d.is_error() {
+                    return None;
+                }
+                warnings.push(d);
+            }
+        }
+        sort_diagnostics(&mut warnings);
+        let site = Site {
+            root: self.root.clone(),
+            config: self.config.clone(),
+            options: self.options.clone(),
+            pages,
+            sections: self.sections.clone(),
+            taxonomies: self.taxonomies.clone(),
+            urls: self.urls.clone(),
+            copied: self.copied.clone(),
+            assets: self.assets.clone(),
+            templates: Arc::clone(&self.templates),
+            warnings,
+            entries: self.entries.clone(),
+            summaries: std::sync::OnceLock::new(),
+            safety_defaults: std::sync::OnceLock::new(),
+            checker: Arc::clone(&self.checker),
+            today,
+        };
+        // Links from the edited pages, and links into them (their headings may have changed).
+        let link_errors = site.check_links_where(|content_path, rendered| {
+            changed.contains(content_path)
+                || rendered.links.iter().any(|l| changed.contains(&l.target))
+        });
+        link_errors.is_empty().then_some(site)
     }
 
     /// Fills each section's page list in its sort order, and previous/next links.
@@ -755,6 +850,11 @@ impl Site {
 
     /// Every internal link points at an existing page and heading.
     fn check_links(&self) -> Vec<Diagnostic> {
+        self.check_links_where(|_, _| true)
+    }
+
+    /// Checks the links of the pages and sections `include(content path, rendered)` selects.
+    fn check_links_where(&self, include: impl Fn(&str, &Rendered) -> bool) -> Vec<Diagnostic> {
         let mut anchors: HashMap<&str, &[String]> = HashMap::new();
         for p in &self.pages {
             anchors.insert(p.content_path(), &p.rendered.anchors);
@@ -768,12 +868,19 @@ impl Site {
         let sources = self
             .pages
             .iter()
+            .filter(|p| include(p.content_path(), &p.rendered))
             .map(|p| (&p.source.file, &p.source.text, &*p.rendered))
-            .chain(self.sections.iter().filter_map(|s| {
-                s.source
-                    .as_ref()
-                    .map(|src| (&src.file, &src.text, &s.rendered))
-            }));
+            .chain(
+                self.sections
+                    .iter()
+                    .zip(&section_paths)
+                    .filter(|(s, path)| include(path, &s.rendered))
+                    .filter_map(|(s, _)| {
+                        s.source
+                            .as_ref()
+                            .map(|src| (&src.file, &src.text, &s.rendered))
+                    }),
+            );
         for (file, text, rendered) in sources {
             for link in &rendered.links {
                 // Positions are computed only for links that are reported.
@@ -872,6 +979,11 @@ fn render_body<F>(src: &Parsed<F>, env: &crate::render::MarkdownEnv<'_>) -> Rend
         text: &src.text,
     };
     markdown::render(&source, src.body(), src.body_offset, env)
+}
+
+/// Orders diagnostics by file and position (stable: same-place ones keep their order).
+fn sort_diagnostics(list: &mut [Diagnostic]) {
+    list.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
 }
 
 pub fn sort_pages(list: &mut [usize], pages: &[Page], sort_by: SortBy) {

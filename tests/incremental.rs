@@ -57,6 +57,11 @@ fn assert_same_as_clean(f: &Fixture, preview: &Preview, step: &str) {
             f.root().display()
         );
     }
+    assert_eq!(
+        format!("{:?}", preview.site.warnings),
+        format!("{:?}", site.warnings),
+        "{step}: the load warnings differ from a clean load"
+    );
     // Checks made while loading are reused for unchanged pages: they must match too.
     assert_eq!(
         format!("{:?}", check_site(&preview.site)),
@@ -309,4 +314,59 @@ fn checks_are_reused_for_unchanged_pages_and_redone_on_another_day() {
             .all(|(a, b)| !std::sync::Arc::ptr_eq(&a.checks, &b.checks))
     );
     assert_eq!(stale(&later), 1, "{:?}", check_site(&later));
+}
+
+#[test]
+fn body_edits_patch_the_site_and_other_edits_do_not() {
+    let f = Fixture::new();
+    let options = LoadOptions {
+        root: f.root().to_path_buf(),
+        ..Default::default()
+    };
+    let site = Site::load(&options).expect("loads");
+    let changed: std::collections::HashSet<String> =
+        ["articles/sleep.md".to_string()].into_iter().collect();
+
+    // Same front matter, new body (with a new heading others could link to).
+    f.write(
+        "content/articles/sleep.md",
+        &format!("{}\n## Another part\n\nMore.\n", common::ARTICLE),
+    );
+    let patched = site
+        .with_body_edits(&changed)
+        .expect("a body edit patches the site");
+    let clean = Site::load(&options).expect("loads");
+    let (a, b) = (
+        render_site(&patched).expect("renders"),
+        render_site(&clean).expect("renders"),
+    );
+    assert_eq!(bytes(&a.0), bytes(&b.0));
+    assert_eq!(
+        format!("{:?}", check_site(&patched)),
+        format!("{:?}", check_site(&clean))
+    );
+
+    // A front matter change, a broken file, or a heading another page links to removed: the
+    // whole site is assembled again (and reports the problem).
+    let cases = [
+        (
+            "articles/sleep.md",
+            common::ARTICLE.replace("Sleep and mood\"", "Sleep, mood\""),
+        ),
+        (
+            "articles/sleep.md",
+            common::ARTICLE.replace("title:", "tilte:"),
+        ),
+        (
+            "articles/grounding.md",
+            common::GROUNDING.replace("## Breathe slowly", "Breathe slowly"),
+        ),
+    ];
+    for (path, text) in cases {
+        f.write("content/articles/sleep.md", common::ARTICLE);
+        f.write("content/articles/grounding.md", common::GROUNDING);
+        f.write(&format!("content/{path}"), &text);
+        let changed = [path.to_string()].into_iter().collect();
+        assert!(site.with_body_edits(&changed).is_none(), "{text}");
+    }
 }
