@@ -72,15 +72,22 @@ pub enum Job {
     Term(usize, usize, usize),
 }
 
-/// Every listing's pagers, computed once per render.
+/// Every listing's pagers, and the `section` value its articles show, computed once per render.
 struct Listings {
     sections: Vec<Vec<Pager>>,
     terms: Vec<Vec<Vec<Pager>>>,
+    /// `section` for the articles of each section (without its page list).
+    section_values: Vec<tera::Value>,
 }
 
 impl Listings {
     fn new(site: &Site) -> Listings {
         Listings {
+            section_values: site
+                .sections
+                .iter()
+                .map(|s| context::section_value(site, s, &[], false))
+                .collect(),
             sections: site
                 .sections
                 .iter()
@@ -444,15 +451,7 @@ fn render_job(
             ctx.insert_value("page", context::page_value(site, i, summaries));
             match page.kind {
                 PageKind::Article => {
-                    ctx.insert_value(
-                        "section",
-                        context::section_value(
-                            site,
-                            &site.sections[page.section],
-                            summaries,
-                            false,
-                        ),
-                    );
+                    ctx.insert_value("section", listings.section_values[page.section].clone());
                     "article.html"
                 }
                 PageKind::Page => "page.html",
