@@ -428,58 +428,77 @@ pub(crate) fn paint(color: AnsiColor, text: &str) -> String {
 }
 
 /// Prints diagnostics like a compiler: message, location, the source line and a caret.
+///
+/// Written to stderr in one piece; each file is read once for its source lines (a large site
+/// can have thousands of warnings, sorted by file).
 pub(crate) fn print_diagnostics(root: &Path, diagnostics: &[Diagnostic]) {
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    let mut sources = SourceLines::new(root);
     for d in diagnostics {
         let (color, label) = match d.severity {
             Severity::Error => (AnsiColor::Red, "error"),
             Severity::Warning => (AnsiColor::Yellow, "warning"),
         };
-        eprintln!(
+        let _ = writeln!(
+            out,
             "{}: {}",
             paint(color, &format!("{label}[{}]", d.code)),
             d.message
         );
         if let Some(loc) = d.location() {
-            eprintln!("  {} {loc}", paint(AnsiColor::Blue, "-->"));
-            if let Some(line) = source_line(root, d) {
+            let _ = writeln!(out, "  {} {loc}", paint(AnsiColor::Blue, "-->"));
+            if let Some(line) = sources.line(d) {
                 let num = d.line.to_string();
                 let pad = " ".repeat(num.len());
-                eprintln!("  {pad} {}", paint(AnsiColor::Blue, "|"));
-                eprintln!(
-                    "  {} {} {line}",
-                    paint(AnsiColor::Blue, &num),
-                    paint(AnsiColor::Blue, "|")
-                );
+                let bar = paint(AnsiColor::Blue, "|");
+                let _ = writeln!(out, "  {pad} {bar}");
+                let _ = writeln!(out, "  {} {bar} {line}", paint(AnsiColor::Blue, &num));
                 if d.column > 0 {
                     let caret = " ".repeat(d.column - 1);
-                    eprintln!(
-                        "  {pad} {} {caret}{}",
-                        paint(AnsiColor::Blue, "|"),
-                        paint(color, "^")
-                    );
+                    let _ = writeln!(out, "  {pad} {bar} {caret}{}", paint(color, "^"));
                 }
             }
         }
         if let Some(s) = &d.suggestion {
-            eprintln!("  {} {s}", paint(AnsiColor::Cyan, "= help:"));
+            let _ = writeln!(out, "  {} {s}", paint(AnsiColor::Cyan, "= help:"));
         }
-        eprintln!();
+        out.push('\n');
     }
+    use std::io::Write as _;
+    let _ = anstream::stderr().lock().write_all(out.as_bytes());
 }
 
-fn source_line(root: &Path, d: &Diagnostic) -> Option<String> {
-    if d.line == 0 {
-        return None;
+/// Source lines for diagnostics, keeping the last file read.
+struct SourceLines<'a> {
+    root: &'a Path,
+    file: Option<(PathBuf, Option<String>)>,
+}
+
+impl<'a> SourceLines<'a> {
+    fn new(root: &'a Path) -> Self {
+        SourceLines { root, file: None }
     }
-    let file = d.file.as_ref()?;
-    let text = std::fs::read(root.join(file)).ok()?;
-    let text = String::from_utf8_lossy(&text);
-    let line = text.lines().nth(d.line - 1)?;
-    Some(
-        line.trim_end_matches('\r')
-            .replace('\t', " ")
-            .chars()
-            .take(160)
-            .collect(),
-    )
+
+    fn line(&mut self, d: &Diagnostic) -> Option<String> {
+        if d.line == 0 {
+            return None;
+        }
+        let path = d.file.as_ref()?;
+        if self.file.as_ref().is_none_or(|(p, _)| p != path) {
+            let text = std::fs::read(self.root.join(path))
+                .ok()
+                .map(|bytes| String::from_utf8_lossy(&bytes).into_owned());
+            self.file = Some((path.clone(), text));
+        }
+        let text = self.file.as_ref()?.1.as_ref()?;
+        let line = text.lines().nth(d.line - 1)?;
+        Some(
+            line.trim_end_matches('\r')
+                .replace('\t', " ")
+                .chars()
+                .take(160)
+                .collect(),
+        )
+    }
 }
