@@ -79,13 +79,15 @@ pub fn readability(spans: &[ProseSpan]) -> Readability {
     })
 }
 
-/// Abbreviations that a full stop never ends a sentence after (they precede more text).
+/// Abbreviations that a full stop never ends a sentence after (they precede more text). None is
+/// longer than 6 bytes ([`is_abbreviation`] relies on it).
 const NEVER_END: &[&str] = &[
     "dr", "mr", "mrs", "ms", "mx", "prof", "st", "mt", "jr", "sr", "vs", "e.g", "i.e", "cf",
     "approx", "fig", "esp", "incl", "dept", "ca", "viz",
 ];
 
-/// Abbreviations that end a sentence only when a capitalised word (or nothing) follows.
+/// Abbreviations that end a sentence only when a capitalised word (or nothing) follows (at most
+/// 6 bytes too).
 const MAYBE_END: &[&str] = &[
     "etc", "al", "inc", "ltd", "co", "corp", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
     "sep", "sept", "oct", "nov", "dec", "min", "max", "hr", "hrs", "mins", "yrs",
@@ -176,12 +178,15 @@ fn is_closer(c: char) -> bool {
 
 /// Whether a `.` after `word`, followed by `rest`, is an abbreviation's rather than a full stop.
 fn is_abbreviation(word: &str, rest: &str) -> bool {
-    let lower = word.to_ascii_lowercase();
-    if NEVER_END.contains(&lower.as_str()) {
+    // Compared in place: this runs at every full stop, and a lowercase copy would allocate.
+    // No listed abbreviation is longer than `approx`, so most words skip the lists.
+    let listed =
+        |list: &[&str]| word.len() <= 6 && list.iter().any(|a| a.eq_ignore_ascii_case(word));
+    if listed(NEVER_END) {
         return true;
     }
     let dotted = word.contains('.') && !word.starts_with(|c: char| c.is_ascii_digit());
-    if dotted || MAYBE_END.contains(&lower.as_str()) {
+    if dotted || listed(MAYBE_END) {
         let next = rest.trim_start().chars().next();
         return next.is_some_and(|c| !c.is_uppercase());
     }
@@ -196,12 +201,25 @@ fn scan_ascii_word(
     start: usize,
     cache: &mut SyllableCache,
 ) -> Option<(usize, usize)> {
-    let mut part = AsciiPart::default();
+    let mut part = AsciiPart::new(start);
     let mut syllables = 0;
     let mut i = start;
     while let Some(&b) = bytes.get(i) {
         match b {
-            b'a'..=b'z' | b'A'..=b'Z' => part.letter(b),
+            b'a'..=b'z' | b'A'..=b'Z' => {
+                // The whole run of letters in locals: most words are nothing else.
+                let (mut key, mut seen, mut n) = (part.key, part.seen, part.n);
+                while let Some(&b) = bytes.get(i)
+                    && b.is_ascii_alphabetic()
+                {
+                    key = (key << 5) | u128::from(b & 31);
+                    seen |= b;
+                    n += 1;
+                    i += 1;
+                }
+                (part.key, part.seen, part.n) = (key, seen, n);
+                continue;
+            }
             b'0'..=b'9' => part.digits += 1,
             b'\'' | b'-' | b'.' | b',' => {
                 let next = bytes.get(i + 1).copied().unwrap_or(b' ');
@@ -219,8 +237,8 @@ fn scan_ascii_word(
                 if b == b'\'' {
                     part.apostrophe = Some(part.n);
                 } else if b != b',' {
-                    syllables += part.finish(cache);
-                    part = AsciiPart::default();
+                    syllables += part.finish(bytes, i, cache);
+                    part = AsciiPart::new(i + 1);
                 }
             }
             // A curly apostrophe (U+2019, E2 80 99) inside a word: "don’t".
@@ -241,51 +259,84 @@ fn scan_ascii_word(
         }
         i += 1;
     }
-    syllables += part.finish(cache);
+    syllables += part.finish(bytes, i, cache);
     Some((i, syllables.max(1)))
 }
 
+/// Letters from which a part is estimated from its length instead of counted.
+const MAX_LETTERS: usize = 32;
+
 /// One part of an ASCII word (parts are split at `-` and `.`), as it is scanned.
-#[derive(Default)]
+///
+/// The letters are kept in registers as a cache key rather than copied out: a part is read
+/// back from the text only when the cache misses.
 struct AsciiPart {
-    /// Lowercase letters, zero past `n` (so the first 16 bytes are the cache key); a longer
-    /// word is estimated from its length.
-    letters: [u8; 32],
+    /// Byte offset of the part in the text.
+    start: usize,
+    /// The letters as 5-bit codes (`b & 31`, 1–26 for either case), the last one lowest; the
+    /// first [`KEY_LETTERS`] letters fit whole, so it is the cache key of words that long.
+    key: u128,
+    /// Letters.
     n: usize,
     digits: usize,
-    lowercase: bool,
+    /// The letters OR-ed together: bit 5 is set when any is lowercase.
+    seen: u8,
     /// Letters before an apostrophe.
     apostrophe: Option<usize>,
 }
 
 impl AsciiPart {
-    fn letter(&mut self, b: u8) {
-        self.lowercase |= b.is_ascii_lowercase();
-        if let Some(slot) = self.letters.get_mut(self.n) {
-            *slot = b.to_ascii_lowercase();
-            self.n += 1;
+    fn new(start: usize) -> Self {
+        AsciiPart {
+            start,
+            key: 0,
+            n: 0,
+            digits: 0,
+            seen: 0,
+            apostrophe: None,
         }
     }
 
-    fn finish(&self, cache: &mut SyllableCache) -> usize {
-        let (w, n) = (&self.letters[..self.n], self.n);
+    /// The code of the letter `back` places before the last one (which is 0).
+    fn code(&self, back: usize) -> u8 {
+        (self.key >> (5 * back)) as u8 & 31
+    }
+
+    /// Syllables of the part, which ends at byte `end` of `bytes`.
+    fn finish(&self, bytes: &[u8], end: usize, cache: &mut SyllableCache) -> usize {
+        let n = self.n;
         if self.digits > 0 {
             return self.digits;
         }
-        if (2..=5).contains(&n) && !self.lowercase {
-            return w.iter().map(|&c| if c == b'w' { 3 } else { 1 }).sum();
+        if (2..=5).contains(&n) && self.seen & 0x20 == 0 {
+            return (0..n)
+                .map(|back| if self.code(back) == b'w' & 31 { 3 } else { 1 })
+                .sum();
         }
         if n == 0 {
             return 0;
         }
-        if n == self.letters.len() {
-            return (n / 3).max(1);
+        if n >= MAX_LETTERS {
+            return (MAX_LETTERS / 3).max(1);
         }
-        let nt =
-            self.apostrophe == Some(n - 1) && n >= 3 && w.ends_with(b"nt") && !is_vowel(w[n - 3]);
-        let mut key = [0u8; 16];
-        key.copy_from_slice(&self.letters[..16]);
-        cache.count(w, u128::from_le_bytes(key)) + usize::from(nt)
+        let nt = self.apostrophe == Some(n - 1)
+            && n >= 3
+            && self.code(1) == b'n' & 31
+            && self.code(0) == b't' & 31
+            && !is_vowel(self.code(2) | 0x60);
+        let counted = cache.count_keyed(self.key, n, || {
+            // The part is `n` ASCII letters (fewer than the limit) and apostrophes.
+            let mut letters = [0u8; MAX_LETTERS];
+            let part = bytes.get(self.start..end).unwrap_or_default();
+            for (slot, &b) in letters
+                .iter_mut()
+                .zip(part.iter().filter(|b| b.is_ascii_alphabetic()))
+            {
+                *slot = b.to_ascii_lowercase();
+            }
+            count(&letters[..n])
+        });
+        counted + usize::from(nt)
     }
 }
 
@@ -372,11 +423,7 @@ fn part_syllables(part: &str, cache: &mut SyllableCache) -> usize {
     if n == buf.len() {
         return (part.len() / 3).max(1);
     }
-    // `buf` is zeroed past the letters, so its first 16 bytes are the cache key.
-    let mut key = [0u8; 16];
-    key.copy_from_slice(&buf[..16]);
-    cache.count(&buf[..n], u128::from_le_bytes(key))
-        + usize::from(apostrophe && is_nt_contraction(part))
+    cache.count(&buf[..n]) + usize::from(apostrophe && is_nt_contraction(part))
 }
 
 /// [`part_syllables`] for text with non-ASCII characters.
@@ -443,36 +490,54 @@ thread_local! {
     static CACHE: RefCell<SyllableCache> = RefCell::new(SyllableCache::new());
 }
 
+/// Longest words the cache holds: their 5-bit letter codes fill 120 of a slot's 128 bits.
+const KEY_LETTERS: usize = 24;
+
 /// Recently counted words → syllables, direct-mapped.
 struct SyllableCache {
-    slots: Vec<(u128, u8)>,
+    /// A word's letter codes (see [`AsciiPart::key`]) in the low 120 bits, its syllables in the
+    /// top 8; 0 is an empty slot (no word has key 0, as letter codes are never 0). One word
+    /// per 16 bytes keeps the whole cache small enough to stay near the CPU.
+    slots: Vec<u128>,
 }
+
+const KEY_MASK: u128 = (1 << (5 * KEY_LETTERS)) - 1;
 
 impl SyllableCache {
     fn new() -> Self {
         SyllableCache {
-            slots: vec![(0, 0); CACHE_SLOTS],
+            slots: vec![0; CACHE_SLOTS],
         }
     }
 
-    /// [`count`] of the lowercase letters `w`, whose first 16 bytes packed little-endian are
-    /// `key`. Only words of up to 16 letters are cached, so the key is the whole word and a
-    /// hit is always exact; letters are never zero, so no key is an empty slot's 0.
-    fn count(&mut self, w: &[u8], key: u128) -> usize {
-        if w.len() > 16 {
-            return count(w);
+    /// [`count`] of the lowercase letters `w`.
+    fn count(&mut self, w: &[u8]) -> usize {
+        let key = w
+            .iter()
+            .fold(0u128, |key, &c| (key << 5) | u128::from(c & 31));
+        self.count_keyed(key, w.len(), || count(w))
+    }
+
+    /// The syllables of the `n`-letter word whose letter codes are `key`, from the cache or
+    /// else from `counted` (which must be [`count`] of the word). Words longer than
+    /// [`KEY_LETTERS`] are not cached, so a hit is always exact.
+    fn count_keyed(&mut self, key: u128, n: usize, counted: impl FnOnce() -> usize) -> usize {
+        if n > KEY_LETTERS {
+            return counted();
         }
         let mixed = ((key as u64) ^ ((key >> 64) as u64)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
         let slot = (mixed >> (64 - CACHE_SLOTS.trailing_zeros())) as usize;
-        match self.slots.get_mut(slot) {
-            Some(entry) if entry.0 == key => usize::from(entry.1),
-            Some(entry) => {
-                let counted = count(w);
-                *entry = (key, u8::try_from(counted).unwrap_or(u8::MAX));
-                counted
-            }
-            None => count(w),
+        let Some(entry) = self.slots.get_mut(slot) else {
+            return counted();
+        };
+        if *entry & KEY_MASK == key {
+            return (*entry >> (5 * KEY_LETTERS)) as usize;
         }
+        let syllables = counted();
+        if let Ok(small) = u8::try_from(syllables) {
+            *entry = key | (u128::from(small) << (5 * KEY_LETTERS));
+        }
+        syllables
     }
 }
 
@@ -709,6 +774,11 @@ mod tests {
 
     fn close(a: f64, b: f64) -> bool {
         (a - b).abs() < 0.01
+    }
+
+    #[test]
+    fn abbreviations_are_short() {
+        assert!(NEVER_END.iter().chain(MAYBE_END).all(|a| a.len() <= 6));
     }
 
     #[test]
