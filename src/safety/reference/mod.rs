@@ -536,3 +536,65 @@ fn topics_equal_reference() {
     }
     assert!(total > 300, "only {total} mentions");
 }
+
+/// Times the analyses against these copies on the benchmark articles' paragraphs, A/B in one
+/// process, reporting the fastest of many runs (robust on a busy machine, unlike a mean):
+/// `cargo test --release --lib safety::reference::speed -- --ignored --nocapture`.
+#[test]
+#[ignore = "a measurement, not a test; run it in release mode"]
+fn speed() {
+    use std::hint::black_box;
+    use std::time::{Duration, Instant};
+    let spans: Vec<ProseSpan> = ARTICLES[0]
+        .split("\n\n")
+        .scan(0, |start, text| {
+            let span = ProseSpan::new(text, *start);
+            *start += text.len() + 2;
+            Some(span)
+        })
+        .collect();
+    let fastest = |f: &mut dyn FnMut()| {
+        let mut best = Duration::MAX;
+        for _ in 0..3000 {
+            let t = Instant::now();
+            f();
+            best = best.min(t.elapsed());
+        }
+        best
+    };
+    let report = |name: &str, new: Duration, old: Duration| {
+        let ratio = old.as_secs_f64() / new.as_secs_f64();
+        eprintln!("{name:12} new {new:>10.2?}  old {old:>10.2?}  ({ratio:.1}× faster)");
+    };
+    let config = SafetyConfig::default();
+    let (new, old) = (
+        super::phrases::PhraseLinter::new(&config).unwrap_or_else(|e| panic!("{e}")),
+        phrases::PhraseLinter::new(&config).unwrap_or_else(|e| panic!("{e}")),
+    );
+    let topic_config = site_topics();
+    let (new_topics, old_topics) = (
+        super::topics::TopicMatcher::new(&topic_config).unwrap_or_else(|e| panic!("{e}")),
+        topics::TopicMatcher::new(&topic_config).unwrap_or_else(|e| panic!("{e}")),
+    );
+    for _ in 0..2 {
+        report(
+            "readability",
+            fastest(&mut || {
+                black_box(super::readability::readability(&spans));
+            }),
+            fastest(&mut || {
+                black_box(readability::readability(&spans));
+            }),
+        );
+        report(
+            "phrases",
+            fastest(&mut || drop(black_box(new.lint(&spans)))),
+            fastest(&mut || drop(black_box(old.lint(&spans)))),
+        );
+        report(
+            "topics",
+            fastest(&mut || drop(black_box(new_topics.first_mentions(&spans)))),
+            fastest(&mut || drop(black_box(old_topics.first_mentions(&spans)))),
+        );
+    }
+}
