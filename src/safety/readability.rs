@@ -207,17 +207,41 @@ fn scan_ascii_word(
     while let Some(&b) = bytes.get(i) {
         match b {
             b'a'..=b'z' | b'A'..=b'Z' => {
-                // The whole run of letters in locals: most words are nothing else.
-                let (mut key, mut seen, mut n) = (part.key, part.seen, part.n);
+                // The whole run of letters in locals: most words are nothing else. Eight bytes
+                // a step where the text has them, so that the end of a word, found within the
+                // first eight bytes for most, is not a mispredicted branch per word.
+                let (mut key, mut lowercase, mut n) = (part.key, part.lowercase, part.n);
+                while let Some(chunk) = bytes.get(i..i + 8) {
+                    let mut lanes = [0u8; 8];
+                    lanes.copy_from_slice(chunk);
+                    let x = u64::from_le_bytes(lanes);
+                    let run = ascii_letter_run(x);
+                    let in_run = if run == 8 {
+                        u64::MAX
+                    } else {
+                        (1 << (8 * run)) - 1
+                    };
+                    lowercase |= x & in_run & (0x20 * LANES) != 0;
+                    if n < KEY_LETTERS {
+                        key |= u128::from(x & in_run & (31 * LANES)) << (8 * n);
+                    }
+                    n += run;
+                    i += run;
+                    if run < 8 {
+                        break;
+                    }
+                }
                 while let Some(&b) = bytes.get(i)
                     && b.is_ascii_alphabetic()
                 {
-                    key = (key << 5) | u128::from(b & 31);
-                    seen |= b;
+                    if n < KEY_LETTERS {
+                        key |= u128::from(b & 31) << (8 * n);
+                    }
+                    lowercase |= b.is_ascii_lowercase();
                     n += 1;
                     i += 1;
                 }
-                (part.key, part.seen, part.n) = (key, seen, n);
+                (part.key, part.lowercase, part.n) = (key, lowercase, n);
                 continue;
             }
             b'0'..=b'9' => part.digits += 1,
@@ -263,24 +287,39 @@ fn scan_ascii_word(
     Some((i, syllables.max(1)))
 }
 
+/// `0x01` in every byte of a `u64`.
+const LANES: u64 = 0x0101_0101_0101_0101;
+
+/// How many of the bytes of `x` (little-endian, so the text's order) are ASCII letters before
+/// the first that is not, 0–8; without a branch per byte.
+fn ascii_letter_run(x: u64) -> usize {
+    let high = 0x80 * LANES;
+    // Case folded and bit 7 cleared, so that no lane carries into the next below.
+    let folded = (x | (0x20 * LANES)) & (0x7F * LANES);
+    let from_a = (folded + (0x80 - u64::from(b'a')) * LANES) & high;
+    let past_z = (folded + (0x80 - u64::from(b'z') - 1) * LANES) & high;
+    let letters = from_a & !past_z & !x & high;
+    ((!letters & high).trailing_zeros() / 8) as usize
+}
+
 /// Letters from which a part is estimated from its length instead of counted.
 const MAX_LETTERS: usize = 32;
 
 /// One part of an ASCII word (parts are split at `-` and `.`), as it is scanned.
 ///
 /// The letters are kept in registers as a cache key rather than copied out: a part is read
-/// back from the text only when the cache misses.
+/// back from the text only when the cache misses or it is too long for a key.
 struct AsciiPart {
     /// Byte offset of the part in the text.
     start: usize,
-    /// The letters as 5-bit codes (`b & 31`, 1–26 for either case), the last one lowest; the
-    /// first [`KEY_LETTERS`] letters fit whole, so it is the cache key of words that long.
+    /// The first [`KEY_LETTERS`] letters' codes (`b & 31`, 1–26 for either case), one a byte,
+    /// the first lowest: the cache key of words up to that long.
     key: u128,
     /// Letters.
     n: usize,
     digits: usize,
-    /// The letters OR-ed together: bit 5 is set when any is lowercase.
-    seen: u8,
+    /// Whether any letter is lowercase.
+    lowercase: bool,
     /// Letters before an apostrophe.
     apostrophe: Option<usize>,
 }
@@ -292,14 +331,14 @@ impl AsciiPart {
             key: 0,
             n: 0,
             digits: 0,
-            seen: 0,
+            lowercase: false,
             apostrophe: None,
         }
     }
 
-    /// The code of the letter `back` places before the last one (which is 0).
-    fn code(&self, back: usize) -> u8 {
-        (self.key >> (5 * back)) as u8 & 31
+    /// The code of letter `i` (below [`KEY_LETTERS`]).
+    fn code(&self, i: usize) -> u8 {
+        (self.key >> (8 * i)) as u8
     }
 
     /// Syllables of the part, which ends at byte `end` of `bytes`.
@@ -308,9 +347,9 @@ impl AsciiPart {
         if self.digits > 0 {
             return self.digits;
         }
-        if (2..=5).contains(&n) && self.seen & 0x20 == 0 {
+        if (2..=5).contains(&n) && !self.lowercase {
             return (0..n)
-                .map(|back| if self.code(back) == b'w' & 31 { 3 } else { 1 })
+                .map(|i| if self.code(i) == b'w' & 31 { 3 } else { 1 })
                 .sum();
         }
         if n == 0 {
@@ -319,12 +358,7 @@ impl AsciiPart {
         if n >= MAX_LETTERS {
             return (MAX_LETTERS / 3).max(1);
         }
-        let nt = self.apostrophe == Some(n - 1)
-            && n >= 3
-            && self.code(1) == b'n' & 31
-            && self.code(0) == b't' & 31
-            && !is_vowel(self.code(2) | 0x60);
-        let counted = cache.count_keyed(self.key, n, || {
+        let letters = || {
             // The part is `n` ASCII letters (fewer than the limit) and apostrophes.
             let mut letters = [0u8; MAX_LETTERS];
             let part = bytes.get(self.start..end).unwrap_or_default();
@@ -334,8 +368,22 @@ impl AsciiPart {
             {
                 *slot = b.to_ascii_lowercase();
             }
-            count(&letters[..n])
-        });
+            letters
+        };
+        let nt = |w: &[u8]| {
+            self.apostrophe == Some(n - 1) && n >= 3 && w.ends_with(b"nt") && !is_vowel(w[n - 3])
+        };
+        if n > KEY_LETTERS {
+            let letters = letters();
+            let w = &letters[..n];
+            return count(w) + usize::from(nt(w));
+        }
+        let nt = self.apostrophe == Some(n - 1)
+            && n >= 3
+            && self.code(n - 2) == b'n' & 31
+            && self.code(n - 1) == b't' & 31
+            && !is_vowel(self.code(n - 3) | 0x60);
+        let counted = cache.count_keyed(self.key, n, || count(&letters()[..n]));
         counted + usize::from(nt)
     }
 }
@@ -490,18 +538,19 @@ thread_local! {
     static CACHE: RefCell<SyllableCache> = RefCell::new(SyllableCache::new());
 }
 
-/// Longest words the cache holds: their 5-bit letter codes fill 120 of a slot's 128 bits.
-const KEY_LETTERS: usize = 24;
+/// Longest words the cache holds: their letter codes, a byte each, fill 15 of a slot's 16
+/// bytes.
+const KEY_LETTERS: usize = 15;
 
 /// Recently counted words → syllables, direct-mapped.
 struct SyllableCache {
-    /// A word's letter codes (see [`AsciiPart::key`]) in the low 120 bits, its syllables in the
-    /// top 8; 0 is an empty slot (no word has key 0, as letter codes are never 0). One word
-    /// per 16 bytes keeps the whole cache small enough to stay near the CPU.
+    /// A word's key (see [`AsciiPart::key`]) in the low 15 bytes, its syllables in the top
+    /// one; 0 is an empty slot (no word has key 0, as letter codes are never 0). One word per
+    /// 16 bytes keeps the whole cache small enough to stay near the CPU.
     slots: Vec<u128>,
 }
 
-const KEY_MASK: u128 = (1 << (5 * KEY_LETTERS)) - 1;
+const KEY_MASK: u128 = (1 << (8 * KEY_LETTERS)) - 1;
 
 impl SyllableCache {
     fn new() -> Self {
@@ -512,15 +561,19 @@ impl SyllableCache {
 
     /// [`count`] of the lowercase letters `w`.
     fn count(&mut self, w: &[u8]) -> usize {
+        if w.len() > KEY_LETTERS {
+            return count(w);
+        }
         let key = w
             .iter()
-            .fold(0u128, |key, &c| (key << 5) | u128::from(c & 31));
+            .rev()
+            .fold(0u128, |key, &c| (key << 8) | u128::from(c & 31));
         self.count_keyed(key, w.len(), || count(w))
     }
 
-    /// The syllables of the `n`-letter word whose letter codes are `key`, from the cache or
-    /// else from `counted` (which must be [`count`] of the word). Words longer than
-    /// [`KEY_LETTERS`] are not cached, so a hit is always exact.
+    /// The syllables of the `n`-letter word (at most [`KEY_LETTERS`]) whose key is `key`, from
+    /// the cache or else from `counted` (which must be [`count`] of the word). A hit is exact:
+    /// the key is the whole word.
     fn count_keyed(&mut self, key: u128, n: usize, counted: impl FnOnce() -> usize) -> usize {
         if n > KEY_LETTERS {
             return counted();
@@ -531,11 +584,11 @@ impl SyllableCache {
             return counted();
         };
         if *entry & KEY_MASK == key {
-            return (*entry >> (5 * KEY_LETTERS)) as usize;
+            return (*entry >> (8 * KEY_LETTERS)) as usize;
         }
         let syllables = counted();
         if let Ok(small) = u8::try_from(syllables) {
-            *entry = key | (u128::from(small) << (5 * KEY_LETTERS));
+            *entry = key | (u128::from(small) << (8 * KEY_LETTERS));
         }
         syllables
     }
@@ -774,6 +827,21 @@ mod tests {
 
     fn close(a: f64, b: f64) -> bool {
         (a - b).abs() < 0.01
+    }
+
+    #[test]
+    fn letter_runs_are_found_in_eight_bytes() {
+        let run = |s: &[u8; 8]| ascii_letter_run(u64::from_le_bytes(*s));
+        assert_eq!(run(b"abcdefgh"), 8);
+        assert_eq!(run(b"AbZz@[`{"), 4);
+        assert_eq!(run(b"word wor"), 4);
+        assert_eq!(run(b" letters"), 0);
+        assert_eq!(run(b"ab\xc3\xa9cdef"), 2);
+        assert_eq!(run(b"don't-go"), 3);
+        for b in 0..=255u8 {
+            let one = [b, b' ', b' ', b' ', b' ', b' ', b' ', b' '];
+            assert_eq!(run(&one), usize::from(b.is_ascii_alphabetic()), "{b:#x}");
+        }
     }
 
     #[test]
