@@ -26,6 +26,9 @@ pub mod phrases;
 pub mod readability;
 pub mod topics;
 
+#[cfg(test)]
+mod reference;
+
 /// A run of prose from an article body (code blocks, inline code, URLs and link targets already
 /// excluded by the caller).
 #[derive(Debug, Clone, PartialEq)]

@@ -79,13 +79,15 @@ pub fn readability(spans: &[ProseSpan]) -> Readability {
     })
 }
 
-/// Abbreviations that a full stop never ends a sentence after (they precede more text).
+/// Abbreviations that a full stop never ends a sentence after (they precede more text). None is
+/// longer than 6 bytes ([`is_abbreviation`] relies on it).
 const NEVER_END: &[&str] = &[
     "dr", "mr", "mrs", "ms", "mx", "prof", "st", "mt", "jr", "sr", "vs", "e.g", "i.e", "cf",
     "approx", "fig", "esp", "incl", "dept", "ca", "viz",
 ];
 
-/// Abbreviations that end a sentence only when a capitalised word (or nothing) follows.
+/// Abbreviations that end a sentence only when a capitalised word (or nothing) follows (at most
+/// 6 bytes too).
 const MAYBE_END: &[&str] = &[
     "etc", "al", "inc", "ltd", "co", "corp", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
     "sep", "sept", "oct", "nov", "dec", "min", "max", "hr", "hrs", "mins", "yrs",
@@ -176,12 +178,15 @@ fn is_closer(c: char) -> bool {
 
 /// Whether a `.` after `word`, followed by `rest`, is an abbreviation's rather than a full stop.
 fn is_abbreviation(word: &str, rest: &str) -> bool {
-    let lower = word.to_ascii_lowercase();
-    if NEVER_END.contains(&lower.as_str()) {
+    // Compared in place: this runs at every full stop, and a lowercase copy would allocate.
+    // No listed abbreviation is longer than `approx`, so most words skip the lists.
+    let listed =
+        |list: &[&str]| word.len() <= 6 && list.iter().any(|a| a.eq_ignore_ascii_case(word));
+    if listed(NEVER_END) {
         return true;
     }
     let dotted = word.contains('.') && !word.starts_with(|c: char| c.is_ascii_digit());
-    if dotted || MAYBE_END.contains(&lower.as_str()) {
+    if dotted || listed(MAYBE_END) {
         let next = rest.trim_start().chars().next();
         return next.is_some_and(|c| !c.is_uppercase());
     }
@@ -196,12 +201,49 @@ fn scan_ascii_word(
     start: usize,
     cache: &mut SyllableCache,
 ) -> Option<(usize, usize)> {
-    let mut part = AsciiPart::default();
+    let mut part = AsciiPart::new(start);
     let mut syllables = 0;
     let mut i = start;
     while let Some(&b) = bytes.get(i) {
         match b {
-            b'a'..=b'z' | b'A'..=b'Z' => part.letter(b),
+            b'a'..=b'z' | b'A'..=b'Z' => {
+                // The whole run of letters in locals: most words are nothing else. Eight bytes
+                // a step where the text has them, so that the end of a word, found within the
+                // first eight bytes for most, is not a mispredicted branch per word.
+                let (mut key, mut lowercase, mut n) = (part.key, part.lowercase, part.n);
+                while let Some(chunk) = bytes.get(i..i + 8) {
+                    let mut lanes = [0u8; 8];
+                    lanes.copy_from_slice(chunk);
+                    let x = u64::from_le_bytes(lanes);
+                    let run = ascii_letter_run(x);
+                    let in_run = if run == 8 {
+                        u64::MAX
+                    } else {
+                        (1 << (8 * run)) - 1
+                    };
+                    lowercase |= x & in_run & (0x20 * LANES) != 0;
+                    if n < KEY_LETTERS {
+                        key |= u128::from(x & in_run & (31 * LANES)) << (8 * n);
+                    }
+                    n += run;
+                    i += run;
+                    if run < 8 {
+                        break;
+                    }
+                }
+                while let Some(&b) = bytes.get(i)
+                    && b.is_ascii_alphabetic()
+                {
+                    if n < KEY_LETTERS {
+                        key |= u128::from(b & 31) << (8 * n);
+                    }
+                    lowercase |= b.is_ascii_lowercase();
+                    n += 1;
+                    i += 1;
+                }
+                (part.key, part.lowercase, part.n) = (key, lowercase, n);
+                continue;
+            }
             b'0'..=b'9' => part.digits += 1,
             b'\'' | b'-' | b'.' | b',' => {
                 let next = bytes.get(i + 1).copied().unwrap_or(b' ');
@@ -219,8 +261,8 @@ fn scan_ascii_word(
                 if b == b'\'' {
                     part.apostrophe = Some(part.n);
                 } else if b != b',' {
-                    syllables += part.finish(cache);
-                    part = AsciiPart::default();
+                    syllables += part.finish(bytes, i, cache);
+                    part = AsciiPart::new(i + 1);
                 }
             }
             // A curly apostrophe (U+2019, E2 80 99) inside a word: "don’t".
@@ -241,51 +283,108 @@ fn scan_ascii_word(
         }
         i += 1;
     }
-    syllables += part.finish(cache);
+    syllables += part.finish(bytes, i, cache);
     Some((i, syllables.max(1)))
 }
 
+/// `0x01` in every byte of a `u64`.
+const LANES: u64 = 0x0101_0101_0101_0101;
+
+/// How many of the bytes of `x` (little-endian, so the text's order) are ASCII letters before
+/// the first that is not, 0–8; without a branch per byte.
+fn ascii_letter_run(x: u64) -> usize {
+    let high = 0x80 * LANES;
+    // Case folded and bit 7 cleared, so that no lane carries into the next below.
+    let folded = (x | (0x20 * LANES)) & (0x7F * LANES);
+    let from_a = (folded + (0x80 - u64::from(b'a')) * LANES) & high;
+    let past_z = (folded + (0x80 - u64::from(b'z') - 1) * LANES) & high;
+    let letters = from_a & !past_z & !x & high;
+    ((!letters & high).trailing_zeros() / 8) as usize
+}
+
+/// Letters from which a part is estimated from its length instead of counted.
+const MAX_LETTERS: usize = 32;
+
 /// One part of an ASCII word (parts are split at `-` and `.`), as it is scanned.
-#[derive(Default)]
+///
+/// The letters are kept in registers as a cache key rather than copied out: a part is read
+/// back from the text only when the cache misses or it is too long for a key.
 struct AsciiPart {
-    /// Lowercase letters, zero past `n` (so the first 16 bytes are the cache key); a longer
-    /// word is estimated from its length.
-    letters: [u8; 32],
+    /// Byte offset of the part in the text.
+    start: usize,
+    /// The first [`KEY_LETTERS`] letters' codes (`b & 31`, 1–26 for either case), one a byte,
+    /// the first lowest: the cache key of words up to that long.
+    key: u128,
+    /// Letters.
     n: usize,
     digits: usize,
+    /// Whether any letter is lowercase.
     lowercase: bool,
     /// Letters before an apostrophe.
     apostrophe: Option<usize>,
 }
 
 impl AsciiPart {
-    fn letter(&mut self, b: u8) {
-        self.lowercase |= b.is_ascii_lowercase();
-        if let Some(slot) = self.letters.get_mut(self.n) {
-            *slot = b.to_ascii_lowercase();
-            self.n += 1;
+    fn new(start: usize) -> Self {
+        AsciiPart {
+            start,
+            key: 0,
+            n: 0,
+            digits: 0,
+            lowercase: false,
+            apostrophe: None,
         }
     }
 
-    fn finish(&self, cache: &mut SyllableCache) -> usize {
-        let (w, n) = (&self.letters[..self.n], self.n);
+    /// The code of letter `i` (below [`KEY_LETTERS`]).
+    fn code(&self, i: usize) -> u8 {
+        (self.key >> (8 * i)) as u8
+    }
+
+    /// Syllables of the part, which ends at byte `end` of `bytes`.
+    fn finish(&self, bytes: &[u8], end: usize, cache: &mut SyllableCache) -> usize {
+        let n = self.n;
         if self.digits > 0 {
             return self.digits;
         }
         if (2..=5).contains(&n) && !self.lowercase {
-            return w.iter().map(|&c| if c == b'w' { 3 } else { 1 }).sum();
+            return (0..n)
+                .map(|i| if self.code(i) == b'w' & 31 { 3 } else { 1 })
+                .sum();
         }
         if n == 0 {
             return 0;
         }
-        if n == self.letters.len() {
-            return (n / 3).max(1);
+        if n >= MAX_LETTERS {
+            return (MAX_LETTERS / 3).max(1);
         }
-        let nt =
-            self.apostrophe == Some(n - 1) && n >= 3 && w.ends_with(b"nt") && !is_vowel(w[n - 3]);
-        let mut key = [0u8; 16];
-        key.copy_from_slice(&self.letters[..16]);
-        cache.count(w, u128::from_le_bytes(key)) + usize::from(nt)
+        let letters = || {
+            // The part is `n` ASCII letters (fewer than the limit) and apostrophes.
+            let mut letters = [0u8; MAX_LETTERS];
+            let part = bytes.get(self.start..end).unwrap_or_default();
+            for (slot, &b) in letters
+                .iter_mut()
+                .zip(part.iter().filter(|b| b.is_ascii_alphabetic()))
+            {
+                *slot = b.to_ascii_lowercase();
+            }
+            letters
+        };
+        let nt = |w: &[u8]| {
+            self.apostrophe == Some(n - 1) && n >= 3 && w.ends_with(b"nt") && !is_vowel(w[n - 3])
+        };
+        if n > KEY_LETTERS {
+            let letters = letters();
+            let w = &letters[..n];
+            return count(w) + usize::from(nt(w));
+        }
+        let nt = self.apostrophe == Some(n - 1)
+            && n >= 3
+            && self.code(n - 2) == b'n' & 31
+            && self.code(n - 1) == b't' & 31
+            && !is_vowel(self.code(n - 3) | 0x60);
+        let counted = cache.count_keyed(self.key, n, || count(&letters()[..n]));
+        counted + usize::from(nt)
     }
 }
 
@@ -372,11 +471,7 @@ fn part_syllables(part: &str, cache: &mut SyllableCache) -> usize {
     if n == buf.len() {
         return (part.len() / 3).max(1);
     }
-    // `buf` is zeroed past the letters, so its first 16 bytes are the cache key.
-    let mut key = [0u8; 16];
-    key.copy_from_slice(&buf[..16]);
-    cache.count(&buf[..n], u128::from_le_bytes(key))
-        + usize::from(apostrophe && is_nt_contraction(part))
+    cache.count(&buf[..n]) + usize::from(apostrophe && is_nt_contraction(part))
 }
 
 /// [`part_syllables`] for text with non-ASCII characters.
@@ -443,36 +538,59 @@ thread_local! {
     static CACHE: RefCell<SyllableCache> = RefCell::new(SyllableCache::new());
 }
 
+/// Longest words the cache holds: their letter codes, a byte each, fill 15 of a slot's 16
+/// bytes.
+const KEY_LETTERS: usize = 15;
+
 /// Recently counted words → syllables, direct-mapped.
 struct SyllableCache {
-    slots: Vec<(u128, u8)>,
+    /// A word's key (see [`AsciiPart::key`]) in the low 15 bytes, its syllables in the top
+    /// one; 0 is an empty slot (no word has key 0, as letter codes are never 0). One word per
+    /// 16 bytes keeps the whole cache small enough to stay near the CPU.
+    slots: Vec<u128>,
 }
+
+const KEY_MASK: u128 = (1 << (8 * KEY_LETTERS)) - 1;
 
 impl SyllableCache {
     fn new() -> Self {
         SyllableCache {
-            slots: vec![(0, 0); CACHE_SLOTS],
+            slots: vec![0; CACHE_SLOTS],
         }
     }
 
-    /// [`count`] of the lowercase letters `w`, whose first 16 bytes packed little-endian are
-    /// `key`. Only words of up to 16 letters are cached, so the key is the whole word and a
-    /// hit is always exact; letters are never zero, so no key is an empty slot's 0.
-    fn count(&mut self, w: &[u8], key: u128) -> usize {
-        if w.len() > 16 {
+    /// [`count`] of the lowercase letters `w`.
+    fn count(&mut self, w: &[u8]) -> usize {
+        if w.len() > KEY_LETTERS {
             return count(w);
+        }
+        let key = w
+            .iter()
+            .rev()
+            .fold(0u128, |key, &c| (key << 8) | u128::from(c & 31));
+        self.count_keyed(key, w.len(), || count(w))
+    }
+
+    /// The syllables of the `n`-letter word (at most [`KEY_LETTERS`]) whose key is `key`, from
+    /// the cache or else from `counted` (which must be [`count`] of the word). A hit is exact:
+    /// the key is the whole word.
+    fn count_keyed(&mut self, key: u128, n: usize, counted: impl FnOnce() -> usize) -> usize {
+        if n > KEY_LETTERS {
+            return counted();
         }
         let mixed = ((key as u64) ^ ((key >> 64) as u64)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
         let slot = (mixed >> (64 - CACHE_SLOTS.trailing_zeros())) as usize;
-        match self.slots.get_mut(slot) {
-            Some(entry) if entry.0 == key => usize::from(entry.1),
-            Some(entry) => {
-                let counted = count(w);
-                *entry = (key, u8::try_from(counted).unwrap_or(u8::MAX));
-                counted
-            }
-            None => count(w),
+        let Some(entry) = self.slots.get_mut(slot) else {
+            return counted();
+        };
+        if *entry & KEY_MASK == key {
+            return (*entry >> (8 * KEY_LETTERS)) as usize;
         }
+        let syllables = counted();
+        if let Ok(small) = u8::try_from(syllables) {
+            *entry = key | (u128::from(small) << (8 * KEY_LETTERS));
+        }
+        syllables
     }
 }
 
@@ -709,6 +827,26 @@ mod tests {
 
     fn close(a: f64, b: f64) -> bool {
         (a - b).abs() < 0.01
+    }
+
+    #[test]
+    fn letter_runs_are_found_in_eight_bytes() {
+        let run = |s: &[u8; 8]| ascii_letter_run(u64::from_le_bytes(*s));
+        assert_eq!(run(b"abcdefgh"), 8);
+        assert_eq!(run(b"AbZz@[`{"), 4);
+        assert_eq!(run(b"word wor"), 4);
+        assert_eq!(run(b" letters"), 0);
+        assert_eq!(run(b"ab\xc3\xa9cdef"), 2);
+        assert_eq!(run(b"don't-go"), 3);
+        for b in 0..=255u8 {
+            let one = [b, b' ', b' ', b' ', b' ', b' ', b' ', b' '];
+            assert_eq!(run(&one), usize::from(b.is_ascii_alphabetic()), "{b:#x}");
+        }
+    }
+
+    #[test]
+    fn abbreviations_are_short() {
+        assert!(NEVER_END.iter().chain(MAYBE_END).all(|a| a.len() <= 6));
     }
 
     #[test]
