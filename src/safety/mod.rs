@@ -27,7 +27,7 @@ pub mod readability;
 pub mod topics;
 
 #[cfg(test)]
-mod reference;
+mod golden;
 
 /// A run of prose from an article body (code blocks, inline code, URLs and link targets already
 /// excluded by the caller).
