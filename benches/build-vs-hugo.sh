@@ -155,17 +155,18 @@ else
     fi
 fi
 
-# `haven build` may leave the previous output to a background process that removes it after the
-# build returns. Before each timed run, wait until no such moved-aside folder (`.NAME.haven-*`)
-# is left beside the outputs, then sync: no run pays for the previous one's clean-up or writeback,
-# as for a user whose last build was a while ago. (hyperfine --prepare runs this file.)
+# `haven build` keeps the output it replaces as `.NAME.haven-spare` for the next build to reuse;
+# a previous output it could not keep (`.NAME.haven-old-*`) is removed by a background process
+# after the build returns. Before each timed run, wait until no such folder is left beside the
+# outputs, then sync: no run pays for the previous one's clean-up or writeback, as for a user
+# whose last build was a while ago. (hyperfine --prepare runs this file.)
 SETTLE=$BENCH_DIR/bin/settle
 cat >"$SETTLE" <<'EOF'
 #!/usr/bin/env bash
-# settle DIR...: waits (at most 10 minutes) until DIR has no `.*.haven-*` entry, then syncs.
+# settle DIR...: waits (at most 10 minutes) until DIR has no `.*.haven-old-*` entry, then syncs.
 for dir in "$@"; do
     for _ in $(seq 6000); do
-        compgen -G "$dir/.*.haven-*" >/dev/null || break
+        compgen -G "$dir/.*.haven-old-*" >/dev/null || break
         sleep 0.1
     done
 done

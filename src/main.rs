@@ -12,6 +12,12 @@ use std::time::Instant;
 
 mod cli;
 
+// A build allocates and frees millions of short-lived strings from both threads; mimalloc
+// does that with less locking and fewer page faults than the system allocator (10,000
+// articles: build 2.76 s → 2.49 s, `haven check` 1.88 s → 1.40 s, peak memory +75 MB).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "haven",
