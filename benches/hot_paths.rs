@@ -111,16 +111,28 @@ fn front_matter(c: &mut Criterion) {
     group.finish();
 }
 
-fn markdown_render(c: &mut Criterion) {
-    let display = display_path();
-    let parsed = content::parse_page(ARTICLE.to_string(), &display, ARTICLE_PATH)
-        .expect("the article parses");
-    let env = BenchEnv::new();
-    let source = Source {
-        file: &display,
+/// The sample article, parsed.
+fn parsed_article(display: &Path) -> content::Parsed<haven::content::front_matter::PageFront> {
+    content::parse_page(ARTICLE.to_string(), display, ARTICLE_PATH).expect("the article parses")
+}
+
+/// The markdown source of the parsed sample article.
+fn article_source<'a>(
+    display: &'a Path,
+    parsed: &'a content::Parsed<haven::content::front_matter::PageFront>,
+) -> Source<'a> {
+    Source {
+        file: display,
         content_path: ARTICLE_PATH,
         text: &parsed.text,
-    };
+    }
+}
+
+fn markdown_render(c: &mut Criterion) {
+    let display = display_path();
+    let parsed = parsed_article(&display);
+    let env = BenchEnv::new();
+    let source = article_source(&display, &parsed);
     let check = markdown::render(&source, parsed.body(), parsed.body_offset, &env);
     assert!(
         check.diagnostics.iter().all(|d| !d.is_error()),
@@ -155,14 +167,9 @@ fn markdown_render(c: &mut Criterion) {
 
 fn safety(c: &mut Criterion) {
     let display = display_path();
-    let parsed = content::parse_page(ARTICLE.to_string(), &display, ARTICLE_PATH)
-        .expect("the article parses");
+    let parsed = parsed_article(&display);
     let env = BenchEnv::new();
-    let source = Source {
-        file: &display,
-        content_path: ARTICLE_PATH,
-        text: &parsed.text,
-    };
+    let source = article_source(&display, &parsed);
     let prose = markdown::render(&source, parsed.body(), parsed.body_offset, &env).prose;
     let bytes: usize = prose.iter().map(|s| s.text.len()).sum();
     let config = Config::parse(SITE_YAML, Path::new("site.yaml"))
