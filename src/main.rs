@@ -321,7 +321,9 @@ fn check(
 /// should not bury the summary line.
 const MAX_PRINTED_WARNINGS: usize = 20;
 
-fn print_warnings_capped(root: &Path, warnings: &[Diagnostic]) {
+/// Prints the first warnings in full and counts the rest by code (a large site can have
+/// thousands; `haven check` lists them all).
+pub(crate) fn print_warnings_capped(root: &Path, warnings: &[Diagnostic]) {
     print_diagnostics(root, &warnings[..warnings.len().min(MAX_PRINTED_WARNINGS)]);
     if warnings.len() > MAX_PRINTED_WARNINGS {
         let mut by_code: std::collections::BTreeMap<&str, usize> =

@@ -16,6 +16,8 @@ struct Serve {
     child: Child,
     port: u16,
     lines: Receiver<String>,
+    /// Every line read so far.
+    seen: Vec<String>,
 }
 
 impl Serve {
@@ -47,6 +49,7 @@ impl Serve {
             child,
             port: 0,
             lines,
+            seen: Vec::new(),
         };
         let line = serve.wait_line(|l| l.starts_with("Serving at "));
         let port = line
@@ -61,17 +64,21 @@ impl Serve {
 
     fn wait_line(&mut self, pred: impl Fn(&str) -> bool) -> String {
         let deadline = Instant::now() + PATIENCE;
-        let mut seen = Vec::new();
+        let start = self.seen.len();
         while let Some(left) = deadline.checked_duration_since(Instant::now()) {
             match self.lines.recv_timeout(left) {
-                Ok(l) if pred(&l) => return l,
-                Ok(l) => seen.push(l),
+                Ok(l) => {
+                    self.seen.push(l.clone());
+                    if pred(&l) {
+                        return l;
+                    }
+                }
                 Err(_) => break,
             }
         }
         panic!(
             "expected line not printed; output so far:\n{}",
-            seen.join("\n")
+            self.seen[start..].join("\n")
         );
     }
 
@@ -361,4 +368,30 @@ fn a_site_that_fails_to_build_is_still_served_with_the_error() {
     f.write("content/articles/sleep.md", common::ARTICLE);
     assert_eq!(events.next().0, "reload");
     assert_eq!(serve.get("/articles/sleep/").0, 200);
+}
+
+#[test]
+fn a_site_with_many_warnings_prints_the_first_and_counts_the_rest() {
+    let f = Fixture::new();
+    for i in 0..25 {
+        f.write(
+            &format!("content/articles/old-{i}.md"),
+            &common::ARTICLE
+                .replace("Sleep and mood\"", &format!("Old article {i}\""))
+                .replace("reviewed: 2026-03-02", "reviewed: 2020-01-01"),
+        );
+    }
+    let serve = Serve::start(&f, &[]);
+    let printed = |prefix: &str| serve.seen.iter().filter(|l| l.starts_with(prefix)).count();
+    assert_eq!(printed("stderr: warning[stale-review]"), 20);
+    let summary = serve
+        .seen
+        .iter()
+        .find(|l| l.contains("more warnings"))
+        .unwrap_or_else(|| panic!("{:#?}", serve.seen));
+    assert!(
+        summary.contains("5 more warnings (5 stale-review)")
+            && summary.contains("`haven check` lists them all"),
+        "{summary}"
+    );
 }

@@ -1,6 +1,6 @@
 //! `haven serve`: build, serve from memory, watch, rebuild incrementally, reload browsers.
 
-use crate::{paint, print_diagnostics};
+use crate::{paint, print_diagnostics, print_warnings_capped};
 use anstream::{eprintln, println};
 use anstyle::AnsiColor;
 use haven::diagnostics::Diagnostic;
@@ -69,9 +69,8 @@ pub fn run(
     let state = ServeState::new(empty_site());
     let mut preview = match Preview::new(options.clone()) {
         Ok(p) => {
-            print_diagnostics(root, &p.site.warnings);
             state.publish(p.output.clone(), None);
-            report_checks(root, &state, haven::check::check_site(&p.site));
+            report_checks(root, &state, &p.site, haven::check::check_site(&p.site));
             println!(
                 "{} {} pages in {} ms",
                 paint(AnsiColor::Green, "Built"),
@@ -187,14 +186,13 @@ fn rebuild(
                 start.elapsed().as_millis(),
                 waited.as_millis()
             );
-            print_diagnostics(root, &p.site.warnings);
             let report = match rebuilt {
                 Rebuilt::Incremental { .. } => haven::check::check_pages(&p.site, |page| {
                     changes.content.contains(page.content_path())
                 }),
                 Rebuilt::Full => haven::check::check_site(&p.site),
             };
-            report_checks(root, state, report);
+            report_checks(root, state, &p.site, report);
         }
         Err(errors) => {
             eprintln!(
@@ -209,15 +207,23 @@ fn rebuild(
     let _ = std::io::stdout().flush();
 }
 
-/// Safety checks: warnings go to the terminal; errors also to the browser overlay.
-fn report_checks(root: &Path, state: &ServeState, report: haven::check::Report) {
-    print_diagnostics(root, &report.diagnostics);
-    let errors: Vec<Diagnostic> = report
-        .diagnostics
-        .into_iter()
-        .filter(|d| d.is_error())
-        .collect();
+/// The site's warnings and the safety checks' findings: warnings go to the terminal (the first
+/// ones in full, the rest counted), errors to the terminal and the browser overlay.
+fn report_checks(
+    root: &Path,
+    state: &ServeState,
+    site: &haven::site::Site,
+    report: haven::check::Report,
+) {
+    let (errors, warnings): (Vec<Diagnostic>, Vec<Diagnostic>) = site
+        .warnings
+        .iter()
+        .cloned()
+        .chain(report.diagnostics)
+        .partition(|d| d.is_error());
+    print_warnings_capped(root, &warnings);
     if !errors.is_empty() {
+        print_diagnostics(root, &errors);
         state.report_errors(&errors);
     }
 }
