@@ -103,108 +103,15 @@ struct CompiledRule {
 #[derive(Debug)]
 pub struct PhraseLinter {
     rules: Vec<CompiledRule>,
-    /// The rules' keywords, each with the rules it selects.
-    keywords: Vec<Keyword>,
-    /// Letter trigrams, one from each keyword of 3 bytes or more ([`trigram`] indexes the
-    /// bits): most prose contains none of the keywords, and one pass that looks each trigram
-    /// of a span up here rejects it far faster than a literal search for ~50 keywords (whose
-    /// common English prefixes defeat the search's SIMD filter) or than running the rules.
-    trigrams: Box<[u64; TRIGRAM_WORDS]>,
-    /// Trigram index → the keywords anchored there, sorted by index.
-    anchors: Vec<Anchor>,
-    /// Rules run on every span: those without keywords (site-defined patterns) and those with
-    /// a keyword too short to have a trigram.
+    /// All rules' keywords as one literal alternation: most prose contains none, and one
+    /// literal search is far cheaper than running every rule's regex (a regex such as
+    /// `(?:a|the)\s+schizophrenic` starts with words too common for the engine's own
+    /// prefilter). `None` when no rule has keywords.
+    keywords: Option<Regex>,
+    /// Keyword → the rules it selects.
+    keyword_rules: Vec<(String, Vec<usize>)>,
+    /// Rules without keywords (site-defined patterns), run on every span.
     always: Vec<usize>,
-}
-
-#[derive(Debug)]
-struct Keyword {
-    text: String,
-    rules: Vec<usize>,
-}
-
-/// A trigram that finds a keyword: where the trigram ends (at byte `end`, exclusive), the
-/// keyword may start at `end - back`.
-#[derive(Debug)]
-struct Anchor {
-    index: usize,
-    keyword: usize,
-    back: usize,
-}
-
-/// Words in the trigram bitmap: three 5-bit letter codes.
-const TRIGRAM_WORDS: usize = (1 << 15) / 64;
-
-/// Each byte's letter code: 1–26 for an ASCII letter of either case (`b & 31`), 0 otherwise.
-const LETTER_CODES: [u8; 256] = {
-    let mut codes = [0u8; 256];
-    let mut b = 0;
-    while b < 256 {
-        if (b as u8).is_ascii_alphabetic() {
-            codes[b] = b as u8 & 31;
-        }
-        b += 1;
-    }
-    codes
-};
-
-/// The bitmap index of the three bytes' letter codes. Equal text up to ASCII case gives equal
-/// indexes, so a keyword can only be where its trigram's index is.
-fn trigram(a: u8, b: u8, c: u8) -> usize {
-    let code = |x: u8| usize::from(LETTER_CODES[usize::from(x)]);
-    (code(a) << 10) | (code(b) << 5) | code(c)
-}
-
-/// Common English letters first: a trigram made of late ones is rarer in prose.
-const LETTERS_BY_FREQUENCY: &[u8] = b"etaoinshrdlcumwfgypbvkjxqz";
-
-/// Trigrams so frequent in English that a keyword should not be found by them.
-const COMMON_TRIGRAMS: &[&[u8]] = &[
-    b"the", b"and", b"ing", b"ion", b"tio", b"ent", b"ati", b"for", b"her", b"ter", b"hat", b"tha",
-    b"ere", b"ate", b"his", b"con", b"res", b"ver", b"all", b"ons", b"nce", b"men", b"ith", b"ted",
-    b"ers", b"pro", b"thi", b"wit", b"are", b"ess", b"not", b"ive", b"was", b"ect", b"rea", b"com",
-    b"eve", b"per", b"int", b"est", b"sta", b"cti", b"ica", b"ist", b"ear", b"ain", b"one", b"our",
-    b"iti", b"rat", b"ell", b"ant", b"ort", b"ure", b"ome",
-];
-
-/// How likely `window` is in prose, low for likely: rare letters score high, non-letters (whose
-/// code stands for every non-letter) and common trigrams low.
-fn rarity(window: &[u8]) -> usize {
-    let mut score = 0;
-    for &b in window {
-        match LETTERS_BY_FREQUENCY
-            .iter()
-            .position(|&l| l == b.to_ascii_lowercase())
-        {
-            Some(rank) => score += rank,
-            None => return 0,
-        }
-    }
-    if COMMON_TRIGRAMS.contains(&window) {
-        score / 4
-    } else {
-        score + 1
-    }
-}
-
-/// The trigrams (index, back) that find `keyword` (at least 3 bytes) when only the trigrams
-/// ending at odd byte offsets are looked up, which halves the lookups: two trigrams that end
-/// next to each other, so one of them ends at an odd offset wherever the keyword is.
-fn keyword_trigrams(keyword: &[u8]) -> Vec<(usize, usize)> {
-    if let [a, b, c] = *keyword {
-        // Too short for two trigrams: its own, and its last two letters with whatever follows
-        // (every code, 0 for a non-letter or the end of the text).
-        let mut found = vec![(trigram(a, b, c), 3)];
-        found.extend((0..=26).map(|code| (trigram(b, c, 0) | code, 4)));
-        return found;
-    }
-    let offset = keyword
-        .windows(4)
-        .enumerate()
-        .max_by_key(|(offset, w)| (rarity(&w[..3]) + rarity(&w[1..]), usize::MAX - offset))
-        .map_or(0, |(offset, _)| offset);
-    let at = |o: usize| trigram(keyword[o], keyword[o + 1], keyword[o + 2]);
-    vec![(at(offset), offset + 3), (at(offset + 1), offset + 4)]
 }
 
 impl PhraseLinter {
@@ -273,11 +180,7 @@ impl PhraseLinter {
                 always.push(i);
             }
             for keyword in &spec.keywords {
-                if keyword.len() < 3 {
-                    always.push(i);
-                } else {
-                    keyword_rules.entry(keyword.clone()).or_default().push(i);
-                }
+                keyword_rules.entry(keyword.clone()).or_default().push(i);
             }
             rules.push(CompiledRule {
                 spec,
@@ -285,31 +188,25 @@ impl PhraseLinter {
                 has_named_groups,
             });
         }
-        always.sort_unstable();
-        always.dedup();
-        let mut keywords: Vec<Keyword> = keyword_rules
-            .into_iter()
-            .map(|(text, rules)| Keyword { text, rules })
-            .collect();
-        keywords.sort_unstable_by(|a, b| a.text.cmp(&b.text));
-        let mut trigrams = Box::new([0u64; TRIGRAM_WORDS]);
-        let mut anchors = Vec::new();
-        for (keyword, k) in keywords.iter().enumerate() {
-            for (index, back) in keyword_trigrams(k.text.as_bytes()) {
-                trigrams[index / 64] |= 1 << (index % 64);
-                anchors.push(Anchor {
-                    index,
-                    keyword,
-                    back,
-                });
-            }
-        }
-        anchors.sort_unstable_by_key(|a| a.index);
+        let keywords = if keyword_rules.is_empty() {
+            None
+        } else {
+            let mut literals: Vec<&str> = keyword_rules.keys().map(String::as_str).collect();
+            literals.sort_unstable();
+            let alternation: Vec<String> = literals.iter().map(|k| regex::escape(k)).collect();
+            Some(Regex::new(&alternation.join("|")).map_err(|e| {
+                Diagnostic::error(
+                    "invalid-phrase-rule",
+                    format!("the phrase rules' keywords could not be compiled: {e}"),
+                )
+            })?)
+        };
+        let mut keyword_rules: Vec<(String, Vec<usize>)> = keyword_rules.into_iter().collect();
+        keyword_rules.sort_unstable();
         Ok(PhraseLinter {
             rules,
             keywords,
-            trigrams,
-            anchors,
+            keyword_rules,
             always,
         })
     }
@@ -329,15 +226,12 @@ impl PhraseLinter {
             if span.allows(ALLOW_CODE) {
                 continue;
             }
+            lowercase_into(&mut lower, &span.text);
             if use_keywords {
-                // Most spans select nothing: they are neither lowercased nor searched.
-                if !self.select_rules(&span.text, &mut selected) {
-                    continue;
-                }
+                self.select_rules(&lower, &mut selected);
             } else {
                 selected.fill(true);
             }
-            lowercase_into(&mut lower, &span.text);
             let first = hits.len();
             for (rule, _) in self.rules.iter().zip(&selected).filter(|(_, on)| **on) {
                 rule.find_all(&lower, |start, end| {
@@ -358,60 +252,32 @@ impl PhraseLinter {
         hits
     }
 
-    /// Marks in `selected` the rules worth running on `text`: those with a keyword in it
-    /// (ASCII case-insensitively), and those always run. Whether any is marked.
-    fn select_rules(&self, text: &str, selected: &mut [bool]) -> bool {
+    /// Marks in `selected` the rules worth running on `lower`: those with a keyword in it, and
+    /// those without keywords.
+    fn select_rules(&self, lower: &str, selected: &mut [bool]) {
         selected.fill(false);
         for &i in &self.always {
             selected[i] = true;
         }
-        let mut any = !self.always.is_empty();
-        let bytes = text.as_bytes();
-        let code = |b: u8| usize::from(LETTER_CODES[usize::from(b)] & 31);
-        let bitmap: &[u64; TRIGRAM_WORDS] = &self.trigrams;
-        let listed = |index: usize| bitmap[index / 64] & (1 << (index % 64)) != 0;
-        // Two bytes a step: the trigram ending at the second, with the byte before the pair
-        // carried over (see `keyword_trigrams`).
-        let mut before = 0;
-        let mut pairs = bytes.chunks_exact(2);
-        for (i, pair) in pairs.by_ref().enumerate() {
-            let (a, b) = (code(pair[0]), code(pair[1]));
-            let index = (before << 10) | (a << 5) | b;
-            before = b;
-            if listed(index) {
-                any |= self.verify(bytes, index, 2 * i + 2, selected);
-            }
-        }
-        // An odd length: the trigram ending just past the text, where a non-letter (0) is.
-        if let [last] = *pairs.remainder() {
-            let index = (before << 10) | (code(last) << 5);
-            if listed(index) {
-                any |= self.verify(bytes, index, bytes.len() + 1, selected);
-            }
-        }
-        any
-    }
-
-    /// Marks the rules of the keywords that trigram `index`, ending at `end` (exclusive), finds
-    /// in `bytes`; whether there are any. Rare, so kept out of the scanning loop.
-    #[inline(never)]
-    fn verify(&self, bytes: &[u8], index: usize, end: usize, selected: &mut [bool]) -> bool {
-        let mut any = false;
-        let from = self.anchors.partition_point(|a| a.index < index);
-        for anchor in self.anchors[from..].iter().take_while(|a| a.index == index) {
-            let keyword = &self.keywords[anchor.keyword];
-            let found = end
-                .checked_sub(anchor.back)
-                .and_then(|start| bytes.get(start..start + keyword.text.len()))
-                .is_some_and(|here| here.eq_ignore_ascii_case(keyword.text.as_bytes()));
-            if found {
-                for &i in &keyword.rules {
-                    selected[i] = true;
+        let Some(keywords) = &self.keywords else {
+            return;
+        };
+        let mut from = 0;
+        while let Some(m) = keywords.find_at(lower, from) {
+            // The regex reports one keyword per position, but several can start here
+            // ("commit", "committed"), so check them all.
+            let here = &lower[m.start()..];
+            for (keyword, rules) in &self.keyword_rules {
+                if here.starts_with(keyword.as_str()) {
+                    for &i in rules {
+                        selected[i] = true;
+                    }
                 }
-                any = true;
             }
+            // One character on, not past the match: a keyword can also start inside another
+            // ("unsuccessful", "successful").
+            from = m.start() + here.chars().next().map_or(1, char::len_utf8);
         }
-        any
     }
 
     /// The ids of the active rules, built-ins first.
@@ -837,7 +703,7 @@ mod tests {
         unique.sort_unstable();
         unique.dedup();
         assert_eq!(unique.len(), ids.len(), "duplicate built-in ids");
-        assert!(!linter.keywords.is_empty());
+        assert!(linter.keywords.is_some());
         assert!(linter.always.is_empty(), "every built-in needs keywords");
     }
 
