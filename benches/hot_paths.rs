@@ -208,6 +208,7 @@ fn load_options(root: &Path, serve: bool) -> LoadOptions {
         base_url: None,
         serve,
         today: None,
+        checks_only: false,
     }
 }
 

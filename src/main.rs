@@ -208,6 +208,7 @@ fn build(
         base_url,
         serve: false,
         today: None,
+        checks_only: false,
     };
     let timings = std::env::var_os("HAVEN_TIMINGS").is_some();
     let site = Site::load(&options)?;
@@ -266,6 +267,7 @@ fn check(
         base_url: None,
         serve: false,
         today: Some(today),
+        checks_only: true,
     };
     let (mut diagnostics, articles) = match Site::load(&options) {
         Ok(site) => {

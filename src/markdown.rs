@@ -32,6 +32,11 @@ pub trait Environment: Sync {
         args: &serde_json::Map<String, serde_json::Value>,
         body_html: &str,
     ) -> Result<String, ShortcodeError>;
+    /// Whether to write HTML; `false` when only the checks need the page (`haven check`): the
+    /// body is still parsed for its prose, headings, links and problems.
+    fn html(&self) -> bool {
+        true
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -155,20 +160,36 @@ pub fn render(source: &Source<'_>, body: &str, offset: usize, env: &dyn Environm
     out
 }
 
-/// `text.split_whitespace().count()`, reading ASCII bytes directly (most prose is ASCII) and
-/// counting without a branch per word (word starts are unpredictable).
+/// Per byte: 0 for a byte of a word, 1 for ASCII whitespace, 2 for the first byte of a
+/// character that may be Unicode whitespace (U+0085, U+00A0, U+1680, U+2000–U+3000 start with
+/// these), decoded to decide.
+const WORD_BYTES: [u8; 256] = {
+    let mut table = [0u8; 256];
+    table[b'\t' as usize] = 1;
+    table[b'\n' as usize] = 1;
+    table[0x0B] = 1;
+    table[0x0C] = 1;
+    table[b'\r' as usize] = 1;
+    table[b' ' as usize] = 1;
+    table[0xC2] = 2;
+    table[0xE1] = 2;
+    table[0xE2] = 2;
+    table[0xE3] = 2;
+    table
+};
+
+/// `text.split_whitespace().count()`, a table lookup per byte and no branch per word start
+/// (word starts are unpredictable); only characters that may be Unicode whitespace are decoded.
 fn count_words(text: &str) -> usize {
     let bytes = text.as_bytes();
     let mut words = 0;
     let mut in_word = false;
     let mut i = 0;
     while i < bytes.len() {
-        let b = bytes[i];
-        let space = if b.is_ascii() {
+        let class = WORD_BYTES[usize::from(bytes[i])];
+        let space = if class < 2 {
             i += 1;
-            // char::is_whitespace for ASCII: tab, line feed, vertical tab, form feed,
-            // carriage return and space.
-            matches!(b, b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ')
+            class == 1
         } else {
             match text[i..].chars().next() {
                 Some(c) => {
@@ -645,6 +666,9 @@ fn render_events(
     }
     prose.end_block(out);
     out.toc.extend(build_toc(&headings));
+    if !env.html() {
+        return String::new();
+    }
     let mut html_out = String::with_capacity(text.len() * 3 / 2);
     html::push_html(&mut html_out, events.into_iter());
     if html_out.contains(" style=\"text-align: ") {
@@ -971,6 +995,16 @@ mod tests {
                 count_words(text),
                 text.split_whitespace().count(),
                 "{text:?}"
+            );
+        }
+        // Every whitespace character separates words, and no other does.
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let text = format!("a{c}b");
+            assert_eq!(
+                count_words(&text),
+                text.split_whitespace().count(),
+                "U+{:04X}",
+                c as u32
             );
         }
     }

@@ -27,6 +27,9 @@ pub struct LoadOptions {
     pub serve: bool,
     /// The day clinical review ages are measured from; `None` is today.
     pub today: Option<jiff::civil::Date>,
+    /// Load for the checks only (`haven check`): no HTML and no search entries are made, so
+    /// the site cannot be rendered.
+    pub checks_only: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -679,9 +682,11 @@ impl Site {
         let previous: HashMap<&str, &Page> = previous
             .map(|site| site.pages.iter().map(|p| (p.content_path(), p)).collect())
             .unwrap_or_default();
-        let env = self
-            .templates
-            .markdown_env(&self.urls, self.config.base_path());
+        let env = self.templates.markdown_env(
+            &self.urls,
+            self.config.base_path(),
+            !self.options.checks_only,
+        );
         let done: Vec<(Arc<Rendered>, Arc<PageChecks>)> = self
             .pages
             .par_iter()
@@ -719,7 +724,7 @@ impl Site {
             &rendered,
             self.today,
         );
-        if self.config.search.enabled {
+        if self.config.search.enabled && !self.options.checks_only {
             rendered.search_entry =
                 crate::output::search::entry_json(&self.config, page, &rendered);
         }
@@ -760,9 +765,11 @@ impl Site {
             pages[i].source = Arc::new(parsed);
             edited.push(i);
         }
-        let env = self
-            .templates
-            .markdown_env(&self.urls, self.config.base_path());
+        let env = self.templates.markdown_env(
+            &self.urls,
+            self.config.base_path(),
+            !self.options.checks_only,
+        );
         let files: HashSet<PathBuf> = edited
             .iter()
             .map(|&i| pages[i].source.file.clone())

@@ -388,3 +388,35 @@ fn every_phone_and_text_link_on_the_example_site_is_dialable() {
         }
     }
 }
+
+/// `haven check` loads the site without making HTML; its findings must be those of a build.
+#[test]
+fn a_checks_only_load_finds_what_a_full_load_finds() {
+    use haven::site::{LoadOptions, Site};
+    let f = Fixture::new();
+    f.write(
+        "content/articles/old.md",
+        &common::ARTICLE
+            .replace("Sleep and mood\"", "Old\"")
+            .replace("reviewed: 2026-03-02", "reviewed: 2020-01-01")
+            .replace(
+                "Sleep and mood are linked.",
+                "He committed suicide. It felt like a cry for help.",
+            ),
+    );
+    let load = |checks_only| {
+        Site::load(&LoadOptions {
+            root: f.root().to_path_buf(),
+            checks_only,
+            today: Some("2026-11-27".parse().unwrap()),
+            ..Default::default()
+        })
+        .expect("loads")
+    };
+    let (full, checks) = (load(false), load(true));
+    let report = |site: &Site| format!("{:?}", (&site.warnings, haven::check::check_site(site)));
+    assert_eq!(report(&checks), report(&full));
+    assert!(report(&full).contains("unsafe-phrase") && report(&full).contains("stale-review"));
+    assert!(full.pages.iter().any(|p| !p.rendered.html.is_empty()));
+    assert!(checks.pages.iter().all(|p| p.rendered.html.is_empty()));
+}

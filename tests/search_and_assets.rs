@@ -280,6 +280,7 @@ fn serve_mode_keeps_plain_names_for_live_stylesheet_swaps() {
         base_url: Some("http://127.0.0.1:1111/".into()),
         serve: true,
         today: None,
+        checks_only: false,
     };
     let site = Site::load(&options).expect("loads");
     let (output, _) = render_site(&site).expect("renders");

@@ -63,6 +63,7 @@ pub fn run(
         base_url: Some(url.clone()),
         serve: true,
         today: None,
+        checks_only: false,
     };
 
     let start = Instant::now();

@@ -124,15 +124,18 @@ impl Templates {
             .unwrap_or_else(|| PathBuf::from(name))
     }
 
+    /// What markdown sees of the site; `html: false` renders no HTML (checks only).
     pub fn markdown_env<'a>(
         &'a self,
         urls: &'a HashMap<String, String>,
         base_path: &'a str,
+        html: bool,
     ) -> MarkdownEnv<'a> {
         MarkdownEnv {
             templates: self,
             urls,
             base_path,
+            html,
         }
     }
 }
@@ -142,11 +145,16 @@ pub struct MarkdownEnv<'a> {
     templates: &'a Templates,
     urls: &'a HashMap<String, String>,
     base_path: &'a str,
+    html: bool,
 }
 
 impl markdown::Environment for MarkdownEnv<'_> {
     fn url_of(&self, content_path: &str) -> Option<String> {
         self.urls.get(content_path).cloned()
+    }
+
+    fn html(&self) -> bool {
+        self.html
     }
 
     fn base_path(&self) -> &str {
