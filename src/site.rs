@@ -354,7 +354,20 @@ impl Site {
             Some(r) if !r.rediscover => r.previous.entries.clone(),
             _ => content::discover(&content_dir).map_err(|d| vec![d])?,
         };
-        let (loaded, mut errors) = read_content(&root, &entries, options.drafts, reuse);
+        // The safety checks' rules compile (tens of milliseconds of regex building) while the
+        // content is read.
+        let ((loaded, mut errors), checker) = rayon::join(
+            || read_content(&root, &entries, options.drafts, reuse),
+            || match reuse {
+                Some(r)
+                    if serde_json::to_value(&r.previous.config.safety).ok()
+                        == serde_json::to_value(&config.safety).ok() =>
+                {
+                    Arc::clone(&r.previous.checker)
+                }
+                _ => Arc::new(Checker::new(&config)),
+            },
+        );
         errors.extend(crate::check::check_resources(&config));
 
         // Sections: home first, then by folder.
@@ -613,15 +626,6 @@ impl Site {
         };
         let unchanged = |previous: &Site| {
             previous.urls == urls && previous.copied == copied && same_config(previous)
-        };
-        let checker = match reuse {
-            Some(r)
-                if serde_json::to_value(&r.previous.config.safety).ok()
-                    == serde_json::to_value(&config.safety).ok() =>
-            {
-                Arc::clone(&r.previous.checker)
-            }
-            _ => Arc::new(Checker::new(&config)),
         };
         let today = options.today.unwrap_or_else(|| jiff::Zoned::now().date());
         // A page's rendered body and checks can be reused while everything they depend on
