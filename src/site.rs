@@ -32,6 +32,13 @@ pub struct LoadOptions {
     pub checks_only: bool,
 }
 
+impl LoadOptions {
+    /// The day review ages are measured from: `today`, else the current date.
+    pub fn day(&self) -> jiff::civil::Date {
+        self.today.unwrap_or_else(|| jiff::Zoned::now().date())
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PageKind {
     /// A page inside a section (`content/articles/a.md`).
@@ -621,21 +628,19 @@ impl Site {
         let assets =
             fingerprint_static(&mut copied, &content_dir, options.serve).map_err(|d| vec![d])?;
 
-        let same_config = |previous: &Site| {
-            serde_json::to_value(&previous.config).ok() == serde_json::to_value(&config).ok()
-        };
-        let unchanged = |previous: &Site| {
-            previous.urls == urls && previous.copied == copied && same_config(previous)
-        };
-        let today = options.today.unwrap_or_else(|| jiff::Zoned::now().date());
+        // Compared once: both the templates and the pages' rendered bodies depend on them.
+        let previous = reuse.map(|r| r.previous);
+        let same_urls_and_config = previous.is_some_and(|p| {
+            p.urls == urls
+                && serde_json::to_value(&p.config).ok() == serde_json::to_value(&config).ok()
+        });
+        let today = options.day();
         // A page's rendered body and checks can be reused while everything they depend on
         // (its file, every URL, the configuration and the day) is the same.
-        let reusable = reuse.map(|r| r.previous).filter(|previous| {
-            previous.urls == urls && previous.today == today && same_config(previous)
-        });
-        let templates = match reuse {
+        let reusable = previous.filter(|p| same_urls_and_config && p.today == today);
+        let templates = match previous {
             // Reused only for content edits: `Reuse` is never given after a template changed.
-            Some(r) if unchanged(r.previous) => Arc::clone(&r.previous.templates),
+            Some(p) if same_urls_and_config && p.copied == copied => Arc::clone(&p.templates),
             _ => Arc::new(
                 Templates::load(&root, &theme, &config, &urls, &assets, options).map_err(
                     |mut d| {
@@ -742,10 +747,7 @@ impl Site {
     /// problem found) — [`Site::reload`] then handles the edit and reports any problem.
     /// Takes the same options as `self` was loaded with.
     pub fn with_body_edits(&self, changed: &HashSet<String>) -> Option<Site> {
-        let today = self
-            .options
-            .today
-            .unwrap_or_else(|| jiff::Zoned::now().date());
+        let today = self.options.day();
         if today != self.today || changed.is_empty() {
             return None;
         }
