@@ -173,11 +173,8 @@ pub fn render_site_into(site: &Site, sink: &dyn Sink) -> Result<Stats, Vec<Diagn
     let summaries = context::summaries(site);
     let listings = Listings::new(site);
     let jobs = listings.all_jobs(site);
-    let page_files: std::collections::HashSet<String> = jobs
-        .iter()
-        .map(|job| output_path(&job_path(site, &listings, *job)))
-        .collect();
-    let mut errors = render_jobs(site, &jobs, &listings, summaries, sink);
+    let (rendered, mut errors) = render_jobs(site, &jobs, &listings, summaries, sink);
+    let page_files: std::collections::HashSet<String> = rendered.into_iter().collect();
 
     // Everything besides the listed pages; later entries replace earlier ones.
     let mut extras: BTreeMap<String, OutputFile> = BTreeMap::new();
@@ -266,24 +263,33 @@ pub fn render_site_into(site: &Site, sink: &dyn Sink) -> Result<Stats, Vec<Diagn
     })
 }
 
-/// Renders `jobs` in parallel into `sink`; returns the problems found.
+/// Renders `jobs` in parallel into `sink`; returns the output paths written and the problems
+/// found.
 fn render_jobs(
     site: &Site,
     jobs: &[Job],
     listings: &Listings,
     summaries: &[tera::Value],
     sink: &dyn Sink,
-) -> Vec<Diagnostic> {
-    let mut errors: Vec<Diagnostic> = jobs
+) -> (Vec<String>, Vec<Diagnostic>) {
+    let results: Vec<Result<String, Diagnostic>> = jobs
         .par_iter()
-        .filter_map(|job| match render_job(site, *job, listings, summaries) {
-            Ok((path, bytes)) => sink.put(path, OutputFile::Generated(Arc::new(bytes))).err(),
-            Err(d) => Some(d),
+        .map(|job| {
+            let (path, bytes) = render_job(site, *job, listings, summaries)?;
+            sink.put(path.clone(), OutputFile::Generated(Arc::new(bytes)))?;
+            Ok(path)
         })
         .collect();
+    let (mut paths, mut errors) = (Vec::new(), Vec::new());
+    for r in results {
+        match r {
+            Ok(path) => paths.push(path),
+            Err(d) => errors.push(d),
+        }
+    }
     // A failing sink reports the same problem for every file: keep one.
     errors.dedup_by(|a, b| a.code == "write" && b.code == "write");
-    errors
+    (paths, errors)
 }
 
 /// The result of an incremental re-render: the new output and the jobs that ran.
@@ -398,7 +404,7 @@ pub fn rerender(old_site: &Site, old_output: &Output, site: &Site) -> Option<Rer
     let mut jobs: Vec<Job> = jobs.into_iter().collect();
     jobs.sort_by_key(|j| format!("{j:?}"));
     let sink = MemorySink(std::sync::Mutex::new(old_output.files.clone()));
-    let errors = render_jobs(site, &jobs, &listings, summaries, &sink);
+    let (_, errors) = render_jobs(site, &jobs, &listings, summaries, &sink);
     let mut output = Output {
         files: sink.into_files(),
     };
