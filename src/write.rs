@@ -4,7 +4,7 @@
 //! place with renames, so a failed or interrupted build leaves the previous site complete.
 //! Haven refuses to replace a directory it did not create.
 
-use crate::build::{Output, OutputFile};
+use crate::build::OutputFile;
 use crate::diagnostics::Diagnostic;
 use crate::site::FileSource;
 use rayon::prelude::*;
@@ -154,7 +154,7 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 /// `out`'s spare: the build before the current one, kept for reuse.
-pub fn spare(out: &Path) -> PathBuf {
+fn spare(out: &Path) -> PathBuf {
     let name = out
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -333,17 +333,6 @@ impl crate::build::Sink for SiteWriter {
     }
 }
 
-/// Atomically replaces `out` with the site in `output`; see [`SiteWriter::finish`] for the
-/// returned path.
-pub fn write_site(output: &Output, out: &Path, root: &Path) -> Result<Option<PathBuf>, WriteError> {
-    let writer = SiteWriter::create(out, root)?;
-    output
-        .files
-        .par_iter()
-        .try_for_each(|(rel, file)| writer.write(rel, file))?;
-    writer.finish()
-}
-
 fn swap_in(tmp: &Path, out: &Path) -> Result<Option<PathBuf>, WriteError> {
     if !out.exists() {
         std::fs::rename(tmp, out).map_err(io(out))?;
@@ -377,8 +366,8 @@ pub fn leftovers(out: &Path) -> Vec<PathBuf> {
     found
 }
 
-/// Removes a previous site that [`write_site`] moved aside. Only a folder named like one and
-/// holding Haven's marker is ever removed.
+/// Removes a previous site that [`SiteWriter::finish`] moved aside (and could not keep as the
+/// spare). Only a folder named like one and holding Haven's marker is ever removed.
 pub fn remove_old(dir: &Path) -> Result<(), WriteError> {
     let named = dir
         .file_name()
@@ -412,6 +401,17 @@ fn remove_tree(dir: &Path) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::build::Output;
+
+    /// A whole build's writing: every file of `output`, then the swap.
+    fn write_site(output: &Output, out: &Path, root: &Path) -> Result<Option<PathBuf>, WriteError> {
+        let writer = SiteWriter::create(out, root)?;
+        output
+            .files
+            .par_iter()
+            .try_for_each(|(rel, file)| writer.write(rel, file))?;
+        writer.finish()
+    }
     use std::sync::Arc;
 
     fn output(files: &[(&str, &str)]) -> Output {
