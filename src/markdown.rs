@@ -234,7 +234,7 @@ fn render_fragment(
             return String::new();
         }
     };
-    let mut html = render_events(source, &scanned.text, offset, env, out, ids, top_level);
+    let mut html = render_events(source, &scanned, offset, env, out, ids, top_level);
     for (i, call) in scanned.calls.iter().enumerate() {
         let body_html = match &call.body {
             Some(b) => render_fragment(source, b, offset + call.body_offset, env, out, ids, false),
@@ -475,13 +475,14 @@ fn is_prose_block(tag: &Tag<'_>) -> bool {
 
 fn render_events(
     source: &Source<'_>,
-    text: &str,
+    scanned: &shortcode::Scanned<'_>,
     offset: usize,
     env: &dyn Environment,
     out: &mut Rendered,
     ids: &mut HashSet<String>,
     top_level: bool,
 ) -> String {
+    let text = &*scanned.text;
     let parser = Parser::new_ext(text, options()).into_offset_iter();
     let mut events: Vec<Event<'_>> = Vec::new();
     let mut heading: Option<OpenHeading<'_>> = None;
@@ -492,7 +493,7 @@ fn render_events(
     let mut headings: Vec<(u8, String, String)> = Vec::new();
 
     for (event, range) in parser {
-        let at = offset + range.start;
+        let at = offset + scanned.input_position(range.start);
         // Prose tracking for safety checks and word counts.
         match &event {
             Event::Start(tag) => {
@@ -845,6 +846,34 @@ mod tests {
             text: &text,
         };
         render(&source, &text[17..], 17, &Env)
+    }
+
+    #[test]
+    fn positions_after_a_shortcode_are_the_files() {
+        // Placeholders are shorter than the calls they replace: positions after them must
+        // still point into the file, not into the text with placeholders.
+        let body = "{% box(k=\"a long argument\") %}\nInside [b](../guides/sleep.md).\n{% end %}\n\n\
+                    {{ box(k=\"inline call with a long argument\") }}\n\n\
+                    After [d](missing.md) and more.\n";
+        let text = format!("---\ntitle: T\n---\n{body}");
+        let r = render_text(body);
+        let at = |offset: usize| &text[offset..];
+        let d = r.links.iter().find(|l| l.target.ends_with("missing.md"));
+        assert!(
+            d.is_some_and(|l| at(l.offset).starts_with("[d](missing.md)")),
+            "{:?}",
+            r.links
+        );
+        let b = r.links.iter().find(|l| l.target.ends_with("sleep.md"));
+        assert!(
+            b.is_some_and(|l| at(l.offset).starts_with("[b]")),
+            "{:?}",
+            r.links
+        );
+        let block = r.prose.iter().position(|p| p.text.starts_with("After"));
+        let block = block.unwrap_or_else(|| panic!("{:?}", r.prose));
+        let pos = r.prose[block].text.find("more").unwrap_or_default();
+        assert!(at(r.prose_source_offset(block, pos)).starts_with("more."));
     }
 
     #[test]

@@ -38,6 +38,24 @@ pub struct Scanned<'a> {
     /// Borrowed unchanged when the text has no shortcodes (the common case).
     pub text: std::borrow::Cow<'a, str>,
     pub calls: Vec<Call>,
+    /// `(position in text, position in the input)` after each replaced call, from where on
+    /// positions in the text correspond to the input's again (a placeholder is not as long as
+    /// the call it replaces). Empty when nothing was replaced.
+    shifts: Vec<(usize, usize)>,
+}
+
+impl Scanned<'_> {
+    /// The position in the input of byte `pos` of the text (a position inside a placeholder
+    /// maps into the call it replaced).
+    pub fn input_position(&self, pos: usize) -> usize {
+        match self.shifts.partition_point(|&(at, _)| at <= pos) {
+            0 => pos,
+            i => {
+                let (at, input) = self.shifts[i - 1];
+                input + (pos - at)
+            }
+        }
+    }
 }
 
 pub fn placeholder(index: usize) -> String {
@@ -92,11 +110,13 @@ pub fn scan(text: &str) -> Result<Scanned<'_>, Vec<SyntaxError>> {
         return Ok(Scanned {
             text: std::borrow::Cow::Borrowed(text),
             calls: Vec::new(),
+            shifts: Vec::new(),
         });
     }
     let mut out = Scanned {
         text: std::borrow::Cow::Owned(String::with_capacity(text.len())),
         calls: Vec::new(),
+        shifts: Vec::new(),
     };
     let mut errors = Vec::new();
     let mut fence: Option<&str> = None;
@@ -124,6 +144,7 @@ pub fn scan(text: &str) -> Result<Scanned<'_>, Vec<SyntaxError>> {
                         // One line for the placeholder, then blank lines up to the `{% end %}` line.
                         let newlines = text[call_offset..offset].matches('\n').count();
                         out.text.to_mut().push_str(&"\n".repeat(newlines));
+                        out.shifts.push((out.text.len(), offset));
                     }
                 }
                 _ => {}
@@ -155,6 +176,7 @@ pub fn scan(text: &str) -> Result<Scanned<'_>, Vec<SyntaxError>> {
                 if line.ends_with('\n') {
                     out.text.to_mut().push('\n');
                 }
+                out.shifts.push((out.text.len(), offset));
             }
             Line::Open(name, args) => open = Some((name, args, here, offset, indent, 0)),
             Line::End => errors.push(SyntaxError {
