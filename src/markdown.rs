@@ -71,6 +71,9 @@ pub struct InternalLink {
     pub anchor: Option<String>,
     /// Byte offset of the link in the source file.
     pub offset: usize,
+    /// 1-based position of the offset, for messages (the source text is not kept).
+    pub line: usize,
+    pub column: usize,
 }
 
 /// A block of prose (paragraph, heading, list item, table cell …) for the safety checks.
@@ -152,6 +155,7 @@ pub fn render(source: &Source<'_>, body: &str, offset: usize, env: &dyn Environm
     let mut out = Rendered::default();
     let mut ids = HashSet::new();
     out.html = render_fragment(source, body, offset, env, &mut out, &mut ids, true);
+    locate_links(source.text, &mut out.links);
     if let Some(i) = out.html.find(SUMMARY_MARKER) {
         out.summary = out.html[..i].trim_end().to_string();
         out.html.replace_range(i..i + SUMMARY_MARKER.len(), "");
@@ -203,6 +207,29 @@ fn count_words(text: &str) -> usize {
         in_word = !space;
     }
     words
+}
+
+/// Fills in each link's line and column in one pass over the text (up to the last link), as
+/// [`line_col`] would find them one by one.
+fn locate_links(text: &str, links: &mut [InternalLink]) {
+    let mut order: Vec<usize> = (0..links.len()).collect();
+    order.sort_unstable_by_key(|&i| links[i].offset);
+    let bytes = text.as_bytes();
+    let (mut pos, mut line, mut line_start) = (0, 1, 0);
+    for i in order {
+        let mut offset = links[i].offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let between = &bytes[pos..offset];
+        line += between.iter().filter(|&&b| b == b'\n').count();
+        if let Some(last) = between.iter().rposition(|&b| b == b'\n') {
+            line_start = pos + last + 1;
+        }
+        pos = offset;
+        links[i].line = line;
+        links[i].column = text[line_start..offset].chars().count() + 1;
+    }
 }
 
 fn diagnostic_at(source: &Source<'_>, offset: usize, code: &str, message: String) -> Diagnostic {
@@ -750,6 +777,8 @@ fn rewrite_link<'a>(
                 target: target.clone(),
                 anchor: anchor.clone(),
                 offset: at,
+                line: 0,
+                column: 0,
             });
             if same_page {
                 return dest.clone();
@@ -874,6 +903,27 @@ mod tests {
         let block = block.unwrap_or_else(|| panic!("{:?}", r.prose));
         let pos = r.prose[block].text.find("more").unwrap_or_default();
         assert!(at(r.prose_source_offset(block, pos)).starts_with("more."));
+    }
+
+    #[test]
+    fn links_know_their_line_and_column() {
+        let body = "Über [a](../guides/sleep.md) and [b](missing.md).\n\n\
+                    {% box(k=\"v\") %}\nsee [c](other.md#x)\n{% end %}\n\n\
+                    - «[d](#top)»\n";
+        let text = format!("---\ntitle: T\n---\n{body}");
+        let r = render_text(body);
+        assert_eq!(r.links.len(), 4, "{:?}", r.links);
+        for link in &r.links {
+            assert_eq!(
+                (link.line, link.column),
+                line_col(&text, link.offset),
+                "{link:?}"
+            );
+        }
+        let positions: Vec<_> = r.links.iter().map(|l| (l.line, l.column)).collect();
+        assert!(positions.contains(&(4, 6)), "{positions:?}");
+        assert!(positions.contains(&(7, 5)), "{positions:?}");
+        assert!(positions.contains(&(10, 4)), "{positions:?}");
     }
 
     #[test]

@@ -262,10 +262,12 @@ fn read_content(
                 let path = content_dir.join(content_path);
                 let display = display_path(root, &path);
                 let text = content::read_text(&path, &display)?;
-                let page = content::parse_page(text, &display, content_path)?;
+                let mut page = content::parse_page(text, &display, content_path)?;
                 Ok(if page.front.draft && !drafts {
                     Item::Skip
                 } else {
+                    // Read again when the page is rendered, after every URL is known.
+                    page.drop_body();
                     Item::Page(Arc::new(page))
                 })
             }
@@ -724,12 +726,22 @@ impl Site {
         env: &crate::render::MarkdownEnv<'_>,
         page: &Page,
     ) -> (Arc<Rendered>, Arc<PageChecks>) {
-        let mut rendered = render_body(&page.source, env);
+        let source = match page.source.with_body(&self.root) {
+            Ok(source) => source,
+            Err(d) => {
+                let rendered = Rendered {
+                    diagnostics: vec![d],
+                    ..Rendered::default()
+                };
+                return (Arc::new(rendered), Arc::default());
+            }
+        };
+        let mut rendered = render_body(&source, env);
         let checks = crate::check::check_page(
             &self.checker,
             &self.config,
             page.kind,
-            &page.source,
+            &source,
             &rendered,
             self.today,
         );
@@ -790,6 +802,7 @@ impl Site {
             let (rendered, checks) = self.render_page(&env, &pages[i]);
             pages[i].rendered = rendered;
             pages[i].checks = checks;
+            Arc::make_mut(&mut pages[i].source).drop_body();
             for d in check_front(&pages[i])
                 .into_iter()
                 .chain(pages[i].rendered.diagnostics.iter().cloned())
@@ -882,22 +895,17 @@ impl Site {
             .pages
             .iter()
             .filter(|p| include(p.content_path(), &p.rendered))
-            .map(|p| (&p.source.file, &p.source.text, &*p.rendered))
+            .map(|p| (&p.source.file, &*p.rendered))
             .chain(
                 self.sections
                     .iter()
                     .zip(&section_paths)
                     .filter(|(s, path)| include(path, &s.rendered))
-                    .filter_map(|(s, _)| {
-                        s.source
-                            .as_ref()
-                            .map(|src| (&src.file, &src.text, &s.rendered))
-                    }),
+                    .filter_map(|(s, _)| s.source.as_ref().map(|src| (&src.file, &s.rendered))),
             );
-        for (file, text, rendered) in sources {
+        for (file, rendered) in sources {
             for link in &rendered.links {
-                // Positions are computed only for links that are reported.
-                let at = || crate::diagnostics::line_col(text, link.offset);
+                let at = || (link.line, link.column);
                 let Some(target_anchors) = anchors.get(link.target.as_str()) else {
                     let mut d = Diagnostic::error(
                         "broken-link",
@@ -1040,6 +1048,7 @@ fn generated_help_page(config: &Config, help_path: &str) -> Page {
             },
             text,
             body_offset: 0,
+            body_kept: true,
         }),
         kind: PageKind::Help,
         slug,

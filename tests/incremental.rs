@@ -370,3 +370,45 @@ fn body_edits_patch_the_site_and_other_edits_do_not() {
         assert!(site.with_body_edits(&changed).is_none(), "{text}");
     }
 }
+
+#[test]
+fn a_loaded_site_keeps_front_matter_not_bodies() {
+    let f = Fixture::new();
+    let options = LoadOptions {
+        root: f.root().to_path_buf(),
+        ..Default::default()
+    };
+    let site = Site::load(&options).expect("loads");
+    let from_files: Vec<_> = site
+        .pages
+        .iter()
+        .filter(|p| !p.source.text.is_empty())
+        .collect();
+    assert_eq!(from_files.len(), 3, "about, sleep and grounding");
+    for p in &from_files {
+        assert!(!p.source.body_kept, "{}", p.content_path());
+        assert!(
+            p.source.text.starts_with("---\n") && p.source.text.ends_with("---\n"),
+            "{}: {:?}",
+            p.content_path(),
+            p.source.text
+        );
+        assert!(!p.rendered.html.is_empty(), "{}", p.content_path());
+    }
+
+    // A body edit patched into the model is rendered from the new text, then dropped too.
+    f.write(
+        "content/articles/grounding.md",
+        &common::GROUNDING.replace("Grounding helps.", "Grounding helps a lot."),
+    );
+    let changed = ["articles/grounding.md".to_string()].into_iter().collect();
+    let edited = site.with_body_edits(&changed).expect("a body-only edit");
+    let grounding = edited
+        .pages
+        .iter()
+        .find(|p| p.content_path() == "articles/grounding.md")
+        .expect("the page");
+    assert!(grounding.rendered.html.contains("Grounding helps a lot."));
+    assert!(!grounding.source.body_kept);
+    assert_eq!(grounding.source.text.len(), grounding.source.body_offset);
+}

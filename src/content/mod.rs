@@ -75,14 +75,55 @@ pub struct Parsed<F> {
     pub file: PathBuf,
     pub content_path: String,
     pub front: F,
-    /// Normalised text (no BOM, `\n` line endings).
+    /// Normalised text (no BOM, `\n` line endings): all of the file, or only its front matter
+    /// block once the body has been dropped (see [`Parsed::drop_body`]).
     pub text: String,
     pub body_offset: usize,
+    /// Whether `text` still holds the body.
+    pub body_kept: bool,
 }
 
 impl<F> Parsed<F> {
+    /// The body; empty once it has been dropped.
     pub fn body(&self) -> &str {
-        &self.text[self.body_offset..]
+        self.text.get(self.body_offset..).unwrap_or_default()
+    }
+
+    /// Keeps only the front matter block. A loaded site holds every page this way and reads a
+    /// body again only to render it: keeping every article's text would add the size of the
+    /// whole content folder to the memory a build needs.
+    pub fn drop_body(&mut self) {
+        self.text.truncate(self.body_offset);
+        self.text.shrink_to_fit();
+        self.body_kept = false;
+    }
+}
+
+impl<F: Clone> Parsed<F> {
+    /// This file with its body, read again from disk (under the site's `root`) if it was
+    /// dropped. The front matter must be as it was when the file was first read: a file saved
+    /// in between is reported, to be built again, rather than mixed with what was read before.
+    pub fn with_body(&self, root: &Path) -> Result<std::borrow::Cow<'_, Parsed<F>>, Diagnostic> {
+        if self.body_kept {
+            return Ok(std::borrow::Cow::Borrowed(self));
+        }
+        let text = read_text(&root.join(&self.file), &self.file)?;
+        if text.get(..self.body_offset) != Some(self.text.as_str()) {
+            return Err(Diagnostic::error(
+                "changed-while-building",
+                "the file changed while the site was being built",
+            )
+            .in_file(&self.file)
+            .suggest("build again (`haven serve` rebuilds by itself once the file is saved)"));
+        }
+        Ok(std::borrow::Cow::Owned(Parsed {
+            file: self.file.clone(),
+            content_path: self.content_path.clone(),
+            front: self.front.clone(),
+            text,
+            body_offset: self.body_offset,
+            body_kept: true,
+        }))
     }
 }
 
@@ -138,6 +179,7 @@ fn parse_with<F>(
         front,
         text,
         body_offset,
+        body_kept: true,
     })
 }
 
@@ -166,6 +208,36 @@ mod tests {
         let e = decode(b"---\ntitle: A\n---\nab\xffc\n".to_vec(), Path::new("a.md")).unwrap_err();
         assert_eq!(e.code, "invalid-utf8");
         assert_eq!((e.line, e.column), (4, 3));
+    }
+
+    #[test]
+    fn a_dropped_body_is_read_again_unless_the_front_matter_changed() {
+        let root = tempfile::tempdir().expect("a temporary folder");
+        let file = Path::new("content/a.md");
+        std::fs::create_dir_all(root.path().join("content")).expect("content/");
+        let write = |text: &str| std::fs::write(root.path().join(file), text).expect("write");
+        write("---\ntitle: A\n---\nFirst body.\n");
+        let text = read_text(&root.path().join(file), file).expect("reads");
+        let mut page = parse_page(text, file, "a.md").expect("parses");
+        page.drop_body();
+        assert_eq!(page.text, "---\ntitle: A\n---\n");
+        assert_eq!(page.body(), "");
+
+        write("---\ntitle: A\n---\nSecond body.\n");
+        let full = page.with_body(root.path()).expect("the same front matter");
+        assert_eq!(full.body(), "Second body.\n");
+        assert_eq!(full.front, page.front);
+        assert!(full.body_kept);
+
+        write("---\ntitle: B\n---\nSecond body.\n");
+        let e = page
+            .with_body(root.path())
+            .expect_err("the front matter changed");
+        assert_eq!(e.code, "changed-while-building");
+        assert_eq!(e.file.as_deref(), Some(file));
+
+        std::fs::remove_file(root.path().join(file)).expect("remove");
+        assert_eq!(page.with_body(root.path()).expect_err("gone").code, "io");
     }
 
     #[test]
