@@ -17,6 +17,7 @@
 use super::{ProseSpan, lowercase_into, on_word_boundaries};
 use crate::config::{CONFIG_FILE, PhraseRule, SafeMessaging, SafetyConfig};
 use crate::diagnostics::{Diagnostic, Severity};
+use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use regex::{Regex, RegexBuilder};
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -103,13 +104,16 @@ struct CompiledRule {
 #[derive(Debug)]
 pub struct PhraseLinter {
     rules: Vec<CompiledRule>,
-    /// All rules' keywords as one literal alternation: most prose contains none, and one
-    /// literal search is far cheaper than running every rule's regex (a regex such as
+    /// All rules' keywords in one automaton: most prose contains none, and one pass over the
+    /// text is far cheaper than running every rule's regex (a regex such as
     /// `(?:a|the)\s+schizophrenic` starts with words too common for the engine's own
-    /// prefilter). `None` when no rule has keywords.
-    keywords: Option<Regex>,
-    /// Keyword → the rules it selects.
-    keyword_rules: Vec<(String, Vec<usize>)>,
+    /// prefilter). It matches ASCII letters of either case, so a span is lowercased only when
+    /// some rule is selected. A plain DFA: fifty-odd keywords sharing their first letters
+    /// defeat the packed (SIMD) prefilter, which then verifies a candidate every few bytes of
+    /// English. `None` when no rule has keywords.
+    keywords: Option<AhoCorasick>,
+    /// For each keyword (its pattern id in `keywords`), the rules it selects.
+    keyword_rules: Vec<Vec<usize>>,
     /// Rules without keywords (site-defined patterns), run on every span.
     always: Vec<usize>,
 }
@@ -188,21 +192,27 @@ impl PhraseLinter {
                 has_named_groups,
             });
         }
+        let mut keyword_rules: Vec<(String, Vec<usize>)> = keyword_rules.into_iter().collect();
+        keyword_rules.sort_unstable();
         let keywords = if keyword_rules.is_empty() {
             None
         } else {
-            let mut literals: Vec<&str> = keyword_rules.keys().map(String::as_str).collect();
-            literals.sort_unstable();
-            let alternation: Vec<String> = literals.iter().map(|k| regex::escape(k)).collect();
-            Some(Regex::new(&alternation.join("|")).map_err(|e| {
-                Diagnostic::error(
-                    "invalid-phrase-rule",
-                    format!("the phrase rules' keywords could not be compiled: {e}"),
-                )
-            })?)
+            let literals: Vec<&str> = keyword_rules.iter().map(|(k, _)| k.as_str()).collect();
+            Some(
+                AhoCorasick::builder()
+                    .ascii_case_insensitive(true)
+                    .kind(Some(AhoCorasickKind::DFA))
+                    .prefilter(false)
+                    .build(&literals)
+                    .map_err(|e| {
+                        Diagnostic::error(
+                            "invalid-phrase-rule",
+                            format!("the phrase rules' keywords could not be compiled: {e}"),
+                        )
+                    })?,
+            )
         };
-        let mut keyword_rules: Vec<(String, Vec<usize>)> = keyword_rules.into_iter().collect();
-        keyword_rules.sort_unstable();
+        let keyword_rules = keyword_rules.into_iter().map(|(_, rules)| rules).collect();
         Ok(PhraseLinter {
             rules,
             keywords,
@@ -226,12 +236,15 @@ impl PhraseLinter {
             if span.allows(ALLOW_CODE) {
                 continue;
             }
-            lowercase_into(&mut lower, &span.text);
             if use_keywords {
-                self.select_rules(&lower, &mut selected);
+                self.select_rules(&span.text, &mut selected);
             } else {
                 selected.fill(true);
             }
+            if !selected.contains(&true) {
+                continue;
+            }
+            lowercase_into(&mut lower, &span.text);
             let first = hits.len();
             for (rule, _) in self.rules.iter().zip(&selected).filter(|(_, on)| **on) {
                 rule.find_all(&lower, |start, end| {
@@ -252,9 +265,9 @@ impl PhraseLinter {
         hits
     }
 
-    /// Marks in `selected` the rules worth running on `lower`: those with a keyword in it, and
-    /// those without keywords.
-    fn select_rules(&self, lower: &str, selected: &mut [bool]) {
+    /// Marks in `selected` the rules worth running on `text`: those with a keyword in it (in
+    /// any ASCII case), and those without keywords.
+    fn select_rules(&self, text: &str, selected: &mut [bool]) {
         selected.fill(false);
         for &i in &self.always {
             selected[i] = true;
@@ -262,21 +275,12 @@ impl PhraseLinter {
         let Some(keywords) = &self.keywords else {
             return;
         };
-        let mut from = 0;
-        while let Some(m) = keywords.find_at(lower, from) {
-            // The regex reports one keyword per position, but several can start here
-            // ("commit", "committed"), so check them all.
-            let here = &lower[m.start()..];
-            for (keyword, rules) in &self.keyword_rules {
-                if here.starts_with(keyword.as_str()) {
-                    for &i in rules {
-                        selected[i] = true;
-                    }
-                }
+        // Overlapping: a keyword can start inside another ("unsuccessful", "successful") or
+        // where another does ("commit", "committed").
+        for m in keywords.find_overlapping_iter(text) {
+            for &i in &self.keyword_rules[m.pattern().as_usize()] {
+                selected[i] = true;
             }
-            // One character on, not past the match: a keyword can also start inside another
-            // ("unsuccessful", "successful").
-            from = m.start() + here.chars().next().map_or(1, char::len_utf8);
         }
     }
 
@@ -1162,6 +1166,30 @@ mod tests {
         for id in linter.rule_ids() {
             assert!(ungated.iter().any(|h| h.rule == id), "{id} never fires");
         }
+    }
+
+    #[test]
+    fn keywords_select_rules_in_any_case_and_inside_each_other() {
+        let linter = builtin();
+        let selected = |text: &str| {
+            let mut on = vec![false; linter.rules.len()];
+            linter.select_rules(text, &mut on);
+            linter
+                .rule_ids()
+                .zip(on)
+                .filter(|(_, on)| *on)
+                .map(|(id, _)| id.to_string())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            selected("An UNSUCCESSFUL attempt"),
+            ["successful-suicide", "failed-suicide-attempt"]
+        );
+        assert_eq!(
+            selected("Committed"),
+            ["committed-suicide", "commit-suicide"]
+        );
+        assert!(selected("Nothing to see here.").is_empty());
     }
 
     #[test]
