@@ -6,6 +6,7 @@ use anstyle::{AnsiColor, Style};
 use clap::{Parser, Subcommand};
 use haven::diagnostics::{Diagnostic, Severity};
 use haven::site::{LoadOptions, Site};
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -382,21 +383,25 @@ fn print_safety_table(articles: &[haven::check::ArticleSummary]) {
                 .unwrap_or(0)
         })
         .collect();
-    let line = |cells: [&str; 5]| {
-        cells
-            .iter()
-            .zip(&widths)
-            .map(|(c, w)| format!("{c:<w$}"))
-            .collect::<Vec<_>>()
-            .join("  ")
-            .trim_end()
-            .to_string()
+    // One write: a site can have tens of thousands of articles, and a locked, filtered write
+    // per line would take longer than formatting them.
+    let mut table = String::with_capacity((rows.len() + 2) * (widths.iter().sum::<usize>() + 9));
+    let mut line = |cells: [&str; 5]| {
+        let start = table.len();
+        for (i, (cell, width)) in cells.iter().zip(&widths).enumerate() {
+            if i > 0 {
+                table.push_str("  ");
+            }
+            let _ = write!(table, "{cell:<width$}");
+        }
+        table.truncate(start + table[start..].trim_end().len());
+        table.push('\n');
     };
-    println!("{}", line(header));
+    line(header);
     for r in &rows {
-        println!("{}", line([&r[0], &r[1], &r[2], &r[3], &r[4]]));
+        line([&r[0], &r[1], &r[2], &r[3], &r[4]]);
     }
-    println!();
+    println!("{table}");
 }
 
 /// Removes the previous site (and any left by an interrupted earlier build) in a separate

@@ -420,3 +420,44 @@ fn a_checks_only_load_finds_what_a_full_load_finds() {
     assert!(full.pages.iter().any(|p| !p.rendered.html.is_empty()));
     assert!(checks.pages.iter().all(|p| p.rendered.html.is_empty()));
 }
+
+#[test]
+fn the_text_report_is_an_aligned_table_of_articles() {
+    let f = Fixture::new();
+    let r = f.haven(&["check", "--today", "2026-06-01"]);
+    assert_eq!(r.code(), 0, "{}\n{}", r.stdout(), r.stderr());
+    let out = r.stdout();
+    let lines: Vec<&str> = out.lines().collect();
+    let header = lines[0];
+    assert!(header.starts_with("article  "), "{out}");
+    let column = |name: &str| header.find(name).unwrap_or_else(|| panic!("{name}: {out}"));
+    let (topics, notice, age, grade) = (
+        column("topics"),
+        column("crisis notice"),
+        column("review age"),
+        column("grade / ease"),
+    );
+    // One row per article, every cell starting under its heading, no trailing spaces.
+    let rows: Vec<&str> = lines[1..]
+        .iter()
+        .copied()
+        .take_while(|l| !l.is_empty())
+        .collect();
+    assert_eq!(rows.len(), 2, "{out}");
+    for row in &rows {
+        assert!(row.starts_with("articles/"), "{row}");
+        for at in [topics, notice, age, grade] {
+            assert!(
+                row[..at].ends_with("  ") && !row[at..].starts_with(' '),
+                "{row}"
+            );
+        }
+        assert_eq!(row.trim_end(), *row);
+    }
+    assert!(rows.iter().any(|r| r.starts_with("articles/sleep.md")));
+    assert!(
+        lines
+            .last()
+            .is_some_and(|l| l.starts_with("Check passed: 2 articles"))
+    );
+}
