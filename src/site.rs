@@ -1133,20 +1133,45 @@ fn check_front(page: &Page) -> Vec<Diagnostic> {
 }
 
 fn build_taxonomies(pages: &[Page]) -> Vec<Taxonomy> {
-    let mut tags: BTreeMap<String, Term> = BTreeMap::new();
-    let mut categories: BTreeMap<String, Term> = BTreeMap::new();
-    let add = |map: &mut BTreeMap<String, Term>, name: &str, i: usize| {
-        let slug = markdown::slugify(name);
-        let term = map.entry(slug.clone()).or_insert_with(|| Term {
-            name: name.to_string(),
-            slug,
-            pages: Vec::new(),
-        });
-        if term.pages.last() != Some(&i) {
-            term.pages.push(i);
+    // Slug → the term, and the first page (in file order) that uses it, whose spelling the
+    // term takes.
+    type Terms = BTreeMap<String, (Term, usize)>;
+    let mut tags: Terms = BTreeMap::new();
+    let mut categories: Terms = BTreeMap::new();
+    // Tag names repeat across thousands of pages: each is slugified once.
+    let mut slugs: HashMap<String, String> = HashMap::new();
+    let mut add = |map: &mut Terms, name: &str, i: usize| {
+        let slug = match slugs.get(name) {
+            Some(slug) => slug,
+            None => slugs
+                .entry(name.to_string())
+                .or_insert_with(|| markdown::slugify(name)),
+        };
+        match map.get_mut(slug.as_str()) {
+            Some((term, named_by)) => {
+                if term.pages.last() != Some(&i) {
+                    term.pages.push(i);
+                }
+                if i < *named_by {
+                    term.name = name.to_string();
+                    *named_by = i;
+                }
+            }
+            None => {
+                let term = Term {
+                    name: name.to_string(),
+                    slug: slug.clone(),
+                    pages: vec![i],
+                };
+                map.insert(slug.clone(), (term, i));
+            }
         }
     };
-    for (i, p) in pages.iter().enumerate() {
+    // Pages are visited newest first, so each term's list comes out in that order.
+    let mut order: Vec<usize> = (0..pages.len()).collect();
+    sort_pages(&mut order, pages, SortBy::Date);
+    for i in order {
+        let p = &pages[i];
         if p.kind == PageKind::Help {
             continue;
         }
@@ -1157,14 +1182,7 @@ fn build_taxonomies(pages: &[Page]) -> Vec<Taxonomy> {
             add(&mut categories, c, i);
         }
     }
-    let finish = |map: BTreeMap<String, Term>| -> Vec<Term> {
-        map.into_values()
-            .map(|mut t| {
-                sort_pages(&mut t.pages, pages, SortBy::Date);
-                t
-            })
-            .collect()
-    };
+    let finish = |map: Terms| -> Vec<Term> { map.into_values().map(|(term, _)| term).collect() };
     let mut out = Vec::new();
     if !tags.is_empty() {
         out.push(Taxonomy {
@@ -1191,6 +1209,79 @@ mod tests {
     fn slugs_from_file_names() {
         assert_eq!(slug_of("sleep-and-mood.md"), "sleep-and-mood");
         assert_eq!(slug_of("Sleep And Mood.md"), "sleep-and-mood");
+    }
+
+    #[test]
+    fn taxonomy_terms_list_pages_newest_first() {
+        let page = |content_path: &str, date: Option<&str>, tags: &[&str], category: &str| {
+            let front = PageFront {
+                title: content_path.to_string(),
+                date: date.map(|d| d.parse().expect("a date")),
+                tags: tags.iter().map(|t| t.to_string()).collect(),
+                category: Some(category.to_string()),
+                ..PageFront::default()
+            };
+            Page {
+                source: Arc::new(Parsed {
+                    file: PathBuf::from(format!("content/{content_path}")),
+                    content_path: content_path.to_string(),
+                    front,
+                    text: String::new(),
+                    body_offset: 0,
+                    body_kept: true,
+                }),
+                kind: PageKind::Article,
+                slug: String::new(),
+                path: String::new(),
+                section: 1,
+                assets: Vec::new(),
+                rendered: Arc::default(),
+                checks: Arc::default(),
+                previous: None,
+                next: None,
+            }
+        };
+        let pages = [
+            page(
+                "a/old.md",
+                Some("2024-01-01"),
+                &["Sleep", "sleep"],
+                "basics",
+            ),
+            page("a/undated.md", None, &["Sleep"], "Basics"),
+            page(
+                "a/new-b.md",
+                Some("2025-05-05"),
+                &["Sleep", "Mood"],
+                "Basics",
+            ),
+            page("a/new-a.md", Some("2025-05-05"), &["Sleep"], "Skills"),
+        ];
+        let taxonomies = build_taxonomies(&pages);
+        let terms: Vec<(&str, &str, &str, Vec<usize>)> = taxonomies
+            .iter()
+            .flat_map(|t| {
+                t.terms.iter().map(|term| {
+                    (
+                        t.name,
+                        term.slug.as_str(),
+                        term.name.as_str(),
+                        term.pages.clone(),
+                    )
+                })
+            })
+            .collect();
+        assert_eq!(
+            terms,
+            [
+                ("tags", "mood", "Mood", vec![2]),
+                // Newest first, ties by file, undated last; "sleep" is the same term once. A
+                // term is spelled as on the first file that uses it.
+                ("tags", "sleep", "Sleep", vec![3, 2, 0, 1]),
+                ("categories", "basics", "basics", vec![2, 0, 1]),
+                ("categories", "skills", "Skills", vec![3]),
+            ]
+        );
     }
 
     #[test]
