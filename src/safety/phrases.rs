@@ -17,7 +17,6 @@
 use super::{ProseSpan, lowercase_into, on_word_boundaries};
 use crate::config::{CONFIG_FILE, PhraseRule, SafeMessaging, SafetyConfig};
 use crate::diagnostics::{Diagnostic, Severity};
-use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use regex::{Regex, RegexBuilder};
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -104,16 +103,11 @@ struct CompiledRule {
 #[derive(Debug)]
 pub struct PhraseLinter {
     rules: Vec<CompiledRule>,
-    /// All rules' keywords in one automaton: most prose contains none, and one pass over the
-    /// text is far cheaper than running every rule's regex (a regex such as
+    /// The rules' keywords: most prose contains none, and looking them up at each word start
+    /// is far cheaper than running every rule's regex (a regex such as
     /// `(?:a|the)\s+schizophrenic` starts with words too common for the engine's own
-    /// prefilter). It matches ASCII letters of either case, so a span is lowercased only when
-    /// some rule is selected. A plain DFA: fifty-odd keywords sharing their first letters
-    /// defeat the packed (SIMD) prefilter, which then verifies a candidate every few bytes of
-    /// English. `None` when no rule has keywords.
-    keywords: Option<AhoCorasick>,
-    /// For each keyword (its pattern id in `keywords`), the rules it selects.
-    keyword_rules: Vec<Vec<usize>>,
+    /// prefilter). `None` when no rule has keywords.
+    keywords: Option<Keywords>,
     /// Rules without keywords (site-defined patterns), run on every span.
     always: Vec<usize>,
 }
@@ -194,29 +188,10 @@ impl PhraseLinter {
         }
         let mut keyword_rules: Vec<(String, Vec<usize>)> = keyword_rules.into_iter().collect();
         keyword_rules.sort_unstable();
-        let keywords = if keyword_rules.is_empty() {
-            None
-        } else {
-            let literals: Vec<&str> = keyword_rules.iter().map(|(k, _)| k.as_str()).collect();
-            Some(
-                AhoCorasick::builder()
-                    .ascii_case_insensitive(true)
-                    .kind(Some(AhoCorasickKind::DFA))
-                    .prefilter(false)
-                    .build(&literals)
-                    .map_err(|e| {
-                        Diagnostic::error(
-                            "invalid-phrase-rule",
-                            format!("the phrase rules' keywords could not be compiled: {e}"),
-                        )
-                    })?,
-            )
-        };
-        let keyword_rules = keyword_rules.into_iter().map(|(_, rules)| rules).collect();
+        let keywords = Keywords::new(keyword_rules)?;
         Ok(PhraseLinter {
             rules,
             keywords,
-            keyword_rules,
             always,
         })
     }
@@ -265,22 +240,15 @@ impl PhraseLinter {
         hits
     }
 
-    /// Marks in `selected` the rules worth running on `text`: those with a keyword in it (in
-    /// any ASCII case), and those without keywords.
+    /// Marks in `selected` the rules worth running on `text`: those with a keyword at the start
+    /// of one of its words (in any ASCII case), and those without keywords.
     fn select_rules(&self, text: &str, selected: &mut [bool]) {
         selected.fill(false);
         for &i in &self.always {
             selected[i] = true;
         }
-        let Some(keywords) = &self.keywords else {
-            return;
-        };
-        // Overlapping: a keyword can start inside another ("unsuccessful", "successful") or
-        // where another does ("commit", "committed").
-        for m in keywords.find_overlapping_iter(text) {
-            for &i in &self.keyword_rules[m.pattern().as_usize()] {
-                selected[i] = true;
-            }
+        if let Some(keywords) = &self.keywords {
+            keywords.select(text.as_bytes(), selected);
         }
     }
 
@@ -326,6 +294,156 @@ impl CompiledRule {
             }
         }
     }
+}
+
+/// The built-in rules' keywords, found where they begin a word: every match of a rule has one
+/// of its keywords at the start of one of its words (the tests check the built-ins), so a span
+/// without any needs none of the rule's regexes.
+#[derive(Debug)]
+struct Keywords {
+    /// Lowercase, each starting with an ASCII letter or digit; at most 128 (a bit each below).
+    words: Vec<String>,
+    /// For each keyword, the rules it selects.
+    rules: Vec<Vec<usize>>,
+    /// For each of a keyword's first [`PREFIX`] bytes: byte → the keywords with that byte
+    /// there (either case). A keyword shorter than that is in every entry past its end.
+    /// Together they rule out almost every word without reading a keyword.
+    prefix: [[u128; 256]; PREFIX],
+}
+
+/// Bytes of a keyword the lookup tables cover.
+const PREFIX: usize = 4;
+
+impl Keywords {
+    fn new(list: Vec<(String, Vec<usize>)>) -> Result<Option<Keywords>, Diagnostic> {
+        if list.is_empty() {
+            return Ok(None);
+        }
+        if list.len() > 128 {
+            return Err(Diagnostic::error(
+                "invalid-phrase-rule",
+                format!(
+                    "the built-in phrase rules have {} keywords; at most 128 fit",
+                    list.len()
+                ),
+            ));
+        }
+        let mut keywords = Keywords {
+            words: Vec::with_capacity(list.len()),
+            rules: Vec::with_capacity(list.len()),
+            prefix: [[0; 256]; PREFIX],
+        };
+        for (k, (word, rules)) in list.into_iter().enumerate() {
+            let bytes = word.as_bytes();
+            if !bytes.first().is_some_and(u8::is_ascii_alphanumeric) {
+                return Err(Diagnostic::error(
+                    "invalid-phrase-rule",
+                    format!("phrase keyword `{word}` must start with a letter or digit"),
+                ));
+            }
+            let bit = 1u128 << k;
+            for (table, b) in keywords
+                .prefix
+                .iter_mut()
+                .zip((0..PREFIX).map(|i| bytes.get(i)))
+            {
+                match b {
+                    Some(&b) => {
+                        table[usize::from(b.to_ascii_lowercase())] |= bit;
+                        table[usize::from(b.to_ascii_uppercase())] |= bit;
+                    }
+                    None => table.iter_mut().for_each(|set| *set |= bit),
+                }
+            }
+            keywords.words.push(word);
+            keywords.rules.push(rules);
+        }
+        Ok(Some(keywords))
+    }
+
+    /// Marks the rules of every keyword that begins a word of `text`. A word begins at an ASCII
+    /// letter or digit that does not follow one.
+    fn select(&self, text: &[u8], selected: &mut [bool]) {
+        // Eight bytes a step: word starts are found with bit arithmetic, not a branch a byte.
+        let mut previous_alnum = false;
+        let mut chunks = text.chunks_exact(8);
+        let mut base = 0;
+        for chunk in &mut chunks {
+            let mut lanes = [0u8; 8];
+            lanes.copy_from_slice(chunk);
+            let alnum = ascii_alnum_lanes(u64::from_le_bytes(lanes));
+            let mut starts = alnum & !((alnum << 8) | if previous_alnum { 0x80 } else { 0 });
+            while starts != 0 {
+                let i = base + starts.trailing_zeros() as usize / 8;
+                let candidates = self.candidates(text, i);
+                if candidates != 0 {
+                    self.confirm(text, i, candidates, selected);
+                }
+                starts &= starts - 1;
+            }
+            previous_alnum = alnum >> 63 != 0;
+            base += 8;
+        }
+        for (k, b) in chunks.remainder().iter().enumerate() {
+            let alnum = b.is_ascii_alphanumeric();
+            if alnum && !previous_alnum {
+                let candidates = self.candidates(text, base + k);
+                if candidates != 0 {
+                    self.confirm(text, base + k, candidates, selected);
+                }
+            }
+            previous_alnum = alnum;
+        }
+    }
+
+    /// The keywords whose first bytes are those at `i`: a few table lookups, run at every word.
+    #[inline(always)]
+    fn candidates(&self, text: &[u8], i: usize) -> u128 {
+        let [t0, t1, t2, t3] = &self.prefix;
+        match text.get(i..i + PREFIX) {
+            Some(&[a, b, c, d]) => {
+                t0[usize::from(a)] & t1[usize::from(b)] & t2[usize::from(c)] & t3[usize::from(d)]
+            }
+            _ => {
+                let byte = |j: usize| usize::from(text.get(i + j).copied().unwrap_or(0));
+                t0[byte(0)] & t1[byte(1)] & t2[byte(2)] & t3[byte(3)]
+            }
+        }
+    }
+
+    /// Marks the rules of the `candidates` that are at `i` in full.
+    #[inline(never)]
+    fn confirm(&self, text: &[u8], i: usize, mut candidates: u128, selected: &mut [bool]) {
+        while candidates != 0 {
+            let k = candidates.trailing_zeros() as usize;
+            candidates &= candidates - 1;
+            let word = self.words[k].as_bytes();
+            if text
+                .get(i..i + word.len())
+                .is_some_and(|t| t.eq_ignore_ascii_case(word))
+            {
+                for &rule in &self.rules[k] {
+                    selected[rule] = true;
+                }
+            }
+        }
+    }
+}
+
+/// The high bit of each byte of `x` (little-endian, the text's order) that is an ASCII letter
+/// or digit.
+fn ascii_alnum_lanes(x: u64) -> u64 {
+    const LANES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x80 * LANES;
+    let ascii = !x & HIGH;
+    // Bit 7 cleared, so that no lane carries into the next below.
+    let low = x & (0x7F * LANES);
+    let folded = low | (0x20 * LANES);
+    let letter = (folded + (0x80 - u64::from(b'a')) * LANES)
+        & !(folded + (0x80 - u64::from(b'z') - 1) * LANES);
+    let digit =
+        (low + (0x80 - u64::from(b'0')) * LANES) & !(low + (0x80 - u64::from(b'9') - 1) * LANES);
+    (letter | digit) & ascii & HIGH
 }
 
 /// Applies one `safety.phrases` entry to the rule list.
@@ -1141,7 +1259,7 @@ mod tests {
         "His suicide came out of nowhere. The suicide was inexplicable. Suicide, for no apparent reason.",
         "Without warning, he took his own life. Out of the blue, she died by suicide. A sudden suicide.",
         "It was just a cry for help. Only a plea for attention. She's attention-seeking. It's not attention seeking.",
-        "Self-harmers and self harmers. A schizophrenic who hears voices. The schizophrenic is. Schizophrenics.",
+        "Self-harmers, self harmers and selfharmers. A schizophrenic who hears voices. The schizophrenic is. Schizophrenics.",
         "An anorexic, a bulimic who purges, anorexics and bulimics.",
         "Drug addicts, an addict, heroin addicts, junkies, a substance abuser, drug abusers.",
         "He is an alcoholic. A recovering alcoholic who drinks. Alcoholics relapse. Alcoholics Anonymous.",
@@ -1169,7 +1287,7 @@ mod tests {
     }
 
     #[test]
-    fn keywords_select_rules_in_any_case_and_inside_each_other() {
+    fn keywords_select_rules_where_they_begin_a_word_in_any_case() {
         let linter = builtin();
         let selected = |text: &str| {
             let mut on = vec![false; linter.rules.len()];
@@ -1183,13 +1301,52 @@ mod tests {
         };
         assert_eq!(
             selected("An UNSUCCESSFUL attempt"),
-            ["successful-suicide", "failed-suicide-attempt"]
+            ["failed-suicide-attempt"]
         );
+        // Two keywords at one word start ("commit", "committed"); after a digit, a quote or a
+        // hyphen; at the very end; and at every alignment of the eight-byte steps.
         assert_eq!(
             selected("Committed"),
             ["committed-suicide", "commit-suicide"]
         );
+        for text in [
+            "x-Commit",
+            "\u{201c}commit",
+            "2 commit",
+            "ab commit",
+            "abcdefg commit",
+        ] {
+            assert_eq!(selected(text), ["commit-suicide"], "{text}");
+        }
+        for pad in 0..17 {
+            let text = format!("{}selfharmer{}", " ".repeat(pad), "!".repeat(pad % 3));
+            assert_eq!(selected(&text), ["self-harmer"], "{text:?}");
+        }
+        // Inside a word, a keyword does not count.
+        assert!(selected("recommitted incommitted").is_empty());
         assert!(selected("Nothing to see here.").is_empty());
+        assert!(selected("").is_empty());
+    }
+
+    #[test]
+    fn alnum_lanes_match_bytes() {
+        for b in 0..=255u8 {
+            for lane in 0..8 {
+                // `b` in one lane, letters and punctuation around it.
+                let mut bytes = *b"a!Z-9 ~q";
+                bytes[lane] = b;
+                let expected = bytes
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, c)| c.is_ascii_alphanumeric())
+                    .fold(0u64, |set, (i, _)| set | 0x80 << (8 * i));
+                assert_eq!(
+                    ascii_alnum_lanes(u64::from_le_bytes(bytes)),
+                    expected,
+                    "{b:#x} in lane {lane}"
+                );
+            }
+        }
     }
 
     #[test]
