@@ -113,14 +113,66 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
         offset -= 1;
     }
     let before = &text[..offset];
-    let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
-    let start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
-    (line, before[start..].chars().count() + 1)
+    let (breaks, last) = line_breaks(before.as_bytes());
+    let start = last.map_or(0, |i| i + 1);
+    (breaks + 1, before[start..].chars().count() + 1)
+}
+
+/// How many line breaks (`\n`) `bytes` has, and where the last one is; eight bytes a step.
+pub fn line_breaks(bytes: &[u8]) -> (usize, Option<usize>) {
+    const LANES: u64 = 0x0101_0101_0101_0101;
+    let mut count = 0;
+    let mut last = None;
+    let mut chunks = bytes.chunks_exact(8);
+    for (n, chunk) in (&mut chunks).enumerate() {
+        let mut lanes = [0u8; 8];
+        lanes.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(lanes) ^ (u64::from(b'\n') * LANES);
+        // The high bit of each byte of `x` that is zero, i.e. each `\n`.
+        let breaks = !(((x & (0x7F * LANES)) + 0x7F * LANES) | x) & (0x80 * LANES);
+        if breaks != 0 {
+            count += breaks.count_ones() as usize;
+            last = Some(n * 8 + (63 - breaks.leading_zeros() as usize) / 8);
+        }
+    }
+    let base = bytes.len() - chunks.remainder().len();
+    for (i, _) in chunks
+        .remainder()
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| **b == b'\n')
+    {
+        count += 1;
+        last = Some(base + i);
+    }
+    (count, last)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn line_breaks_are_counted_at_every_alignment() {
+        let mut seed = 0x2545_F491_4F6C_DD1Du64;
+        for len in 0..70 {
+            for _ in 0..40 {
+                let bytes: Vec<u8> = (0..len)
+                    .map(|_| {
+                        seed ^= seed << 13;
+                        seed ^= seed >> 7;
+                        seed ^= seed << 17;
+                        [b'\n', b'a', b' ', 0x8A, 0x0B, 0xFF][(seed % 6) as usize]
+                    })
+                    .collect();
+                let expected = (
+                    bytes.iter().filter(|&&b| b == b'\n').count(),
+                    bytes.iter().rposition(|&b| b == b'\n'),
+                );
+                assert_eq!(line_breaks(&bytes), expected, "{bytes:?}");
+            }
+        }
+    }
 
     #[test]
     fn line_col_maps_offsets() {

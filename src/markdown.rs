@@ -244,9 +244,9 @@ fn locate_links(text: &str, links: &mut [InternalLink]) {
         while !text.is_char_boundary(offset) {
             offset -= 1;
         }
-        let between = &bytes[pos..offset];
-        line += between.iter().filter(|&&b| b == b'\n').count();
-        if let Some(last) = between.iter().rposition(|&b| b == b'\n') {
+        let (breaks, last) = crate::diagnostics::line_breaks(&bytes[pos..offset]);
+        line += breaks;
+        if let Some(last) = last {
             line_start = pos + last + 1;
         }
         pos = offset;
