@@ -534,7 +534,10 @@ fn render_events(
 ) -> String {
     let text = &*scanned.text;
     let parser = Parser::new_ext(text, options()).into_offset_iter();
-    let mut events: Vec<Event<'_>> = Vec::new();
+    let mut events = HtmlEvents {
+        keep: env.html(),
+        list: Vec::new(),
+    };
     let mut heading: Option<OpenHeading<'_>> = None;
     let mut prose = ProseState::default();
     let mut summary_done = !top_level;
@@ -606,34 +609,40 @@ fn render_events(
                 Event::End(TagEnd::Heading(_)) => {
                     let Some(h) = heading.take() else { continue };
                     let id = unique_id(h.id.unwrap_or_else(|| slugify(&h.text)), ids);
-                    let mut inner = String::new();
-                    html::push_html(&mut inner, h.events.into_iter());
                     let level = heading_level(h.level);
-                    let class = if h.classes.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" class=\"{}\"", escape_attr(&h.classes.join(" ")))
-                    };
-                    let mut tag = String::new();
-                    let _ = writeln!(
-                        tag,
-                        "<h{level} id=\"{id}\"{class}>{inner} <a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section\">#</a></h{level}>",
-                        id = escape_attr(&id),
-                    );
+                    if events.keep {
+                        let mut inner = String::new();
+                        html::push_html(&mut inner, h.events.into_iter());
+                        let class = if h.classes.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" class=\"{}\"", escape_attr(&h.classes.join(" ")))
+                        };
+                        let mut tag = String::new();
+                        let _ = writeln!(
+                            tag,
+                            "<h{level} id=\"{id}\"{class}>{inner} <a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section\">#</a></h{level}>",
+                            id = escape_attr(&id),
+                        );
+                        events.push(Event::Html(tag.into()));
+                    }
                     headings.push((level, id.clone(), h.text.trim().to_string()));
                     out.anchors.push(id);
-                    events.push(Event::Html(tag.into()));
                 }
                 Event::Text(t) | Event::Code(t) => {
                     h.text.push_str(&t);
-                    h.events.push(Event::Text(t));
+                    if events.keep {
+                        h.events.push(Event::Text(t));
+                    }
                 }
                 other => {
                     if let Event::Start(Tag::Link { .. }) | Event::End(TagEnd::Link) = other {
                         // Links inside headings would nest in the anchor; keep their text only.
                         continue;
                     }
-                    h.events.push(other)
+                    if events.keep {
+                        h.events.push(other)
+                    }
                 }
             }
             continue;
@@ -717,11 +726,11 @@ fn render_events(
     }
     prose.end_block(out);
     out.toc.extend(build_toc(&headings));
-    if !env.html() {
+    if !events.keep {
         return String::new();
     }
     let mut html_out = String::with_capacity(text.len() * 3 / 2);
-    html::push_html(&mut html_out, events.into_iter());
+    html::push_html(&mut html_out, events.list.into_iter());
     if html_out.contains(" style=\"text-align: ") {
         // A strict Content-Security-Policy blocks inline styles; themes style these classes.
         for align in ["left", "center", "right"] {
@@ -732,6 +741,21 @@ fn render_events(
         }
     }
     html_out
+}
+
+/// The events to write as HTML: none are kept when no HTML is wanted (`haven check` reads
+/// pages only for their prose, links and headings).
+struct HtmlEvents<'a> {
+    keep: bool,
+    list: Vec<Event<'a>>,
+}
+
+impl<'a> HtmlEvents<'a> {
+    fn push(&mut self, event: Event<'a>) {
+        if self.keep {
+            self.list.push(event);
+        }
+    }
 }
 
 fn tag_is_block(tag: &Tag<'_>) -> bool {
@@ -947,6 +971,52 @@ mod tests {
         assert!(positions.contains(&(4, 6)), "{positions:?}");
         assert!(positions.contains(&(7, 5)), "{positions:?}");
         assert!(positions.contains(&(10, 4)), "{positions:?}");
+    }
+
+    #[test]
+    fn without_html_a_page_yields_the_same_checks_input() {
+        struct ChecksOnly;
+        impl Environment for ChecksOnly {
+            fn url_of(&self, p: &str) -> Option<String> {
+                Env.url_of(p)
+            }
+            fn base_path(&self) -> &str {
+                Env.base_path()
+            }
+            fn render_shortcode(
+                &self,
+                name: &str,
+                args: &serde_json::Map<String, serde_json::Value>,
+                body: &str,
+            ) -> Result<String, ShortcodeError> {
+                Env.render_shortcode(name, args, body)
+            }
+            fn html(&self) -> bool {
+                false
+            }
+        }
+        let body = "## Sleep *well* {#rest}\n\nSee [a](../guides/sleep.md#x) and [b](nowhere.md).\n\n\
+                    ### A [linked](other.md) heading\n\n{% box(k=\"v\") %}\n## Inside\n\nWords.\n{% end %}\n\n\
+                    {{ nope() }}\n\n- item one\n- item `two`\n";
+        let text = format!("---\ntitle: T\n---\n{body}");
+        let source = Source {
+            file: Path::new("content/articles/a.md"),
+            content_path: "articles/a.md",
+            text: &text,
+        };
+        let full = render(&source, body, 17, &Env);
+        let checks = render(&source, body, 17, &ChecksOnly);
+        assert!(!full.html.is_empty());
+        assert!(checks.html.is_empty() && checks.summary.is_empty());
+        assert_eq!(checks.anchors, full.anchors);
+        assert_eq!(checks.toc, full.toc);
+        assert_eq!(checks.links, full.links);
+        assert_eq!(checks.prose, full.prose);
+        assert_eq!(checks.prose_segments, full.prose_segments);
+        assert_eq!(checks.word_count, full.word_count);
+        assert_eq!(checks.diagnostics, full.diagnostics);
+        assert_eq!(full.anchors, ["rest", "a-linked-heading", "inside"]);
+        assert_eq!(full.diagnostics.len(), 1, "the unknown shortcode");
     }
 
     #[test]
