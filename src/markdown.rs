@@ -884,7 +884,10 @@ pub fn escape_attr(s: &str) -> String {
 mod tests {
     use super::*;
 
-    struct Env;
+    /// Links to two known pages, a `box` shortcode, and HTML unless `html` is false.
+    struct Env {
+        html: bool,
+    }
     impl Environment for Env {
         fn url_of(&self, p: &str) -> Option<String> {
             match p {
@@ -912,6 +915,9 @@ mod tests {
                 }),
             }
         }
+        fn html(&self) -> bool {
+            self.html
+        }
     }
 
     fn render_text(body: &str) -> Rendered {
@@ -921,7 +927,7 @@ mod tests {
             content_path: "articles/a.md",
             text: &text,
         };
-        render(&source, &text[17..], 17, &Env)
+        render(&source, &text[17..], 17, &Env { html: true })
     }
 
     #[test]
@@ -975,26 +981,6 @@ mod tests {
 
     #[test]
     fn without_html_a_page_yields_the_same_checks_input() {
-        struct ChecksOnly;
-        impl Environment for ChecksOnly {
-            fn url_of(&self, p: &str) -> Option<String> {
-                Env.url_of(p)
-            }
-            fn base_path(&self) -> &str {
-                Env.base_path()
-            }
-            fn render_shortcode(
-                &self,
-                name: &str,
-                args: &serde_json::Map<String, serde_json::Value>,
-                body: &str,
-            ) -> Result<String, ShortcodeError> {
-                Env.render_shortcode(name, args, body)
-            }
-            fn html(&self) -> bool {
-                false
-            }
-        }
         let body = "## Sleep *well* {#rest}\n\nSee [a](../guides/sleep.md#x) and [b](nowhere.md).\n\n\
                     ### A [linked](other.md) heading\n\n{% box(k=\"v\") %}\n## Inside\n\nWords.\n{% end %}\n\n\
                     {{ nope() }}\n\n- item one\n- item `two`\n";
@@ -1004,8 +990,8 @@ mod tests {
             content_path: "articles/a.md",
             text: &text,
         };
-        let full = render(&source, body, 17, &Env);
-        let checks = render(&source, body, 17, &ChecksOnly);
+        let full = render(&source, body, 17, &Env { html: true });
+        let checks = render(&source, body, 17, &Env { html: false });
         assert!(!full.html.is_empty());
         assert!(checks.html.is_empty() && checks.summary.is_empty());
         assert_eq!(checks.anchors, full.anchors);
