@@ -146,8 +146,11 @@ pub struct Site {
     pub pages: Vec<Page>,
     pub sections: Vec<Section>,
     pub taxonomies: Vec<Taxonomy>,
-    /// Content path → site path, for pages and sections.
-    pub urls: HashMap<String, String>,
+    /// Content path → site path, for pages and sections. Shared with the sites a live preview
+    /// patches from this one (their URLs are the same).
+    pub urls: Arc<HashMap<String, String>>,
+    /// Content path → index in `pages` (shared like `urls`).
+    pub page_index: Arc<HashMap<String, usize>>,
     /// Static files of the theme and the site, and non-markdown content files.
     pub copied: Vec<CopiedFile>,
     /// Every copied file's name (`css/style.css`) → its output path (`css/style.3f9a1c2b.css`
@@ -548,6 +551,7 @@ impl Site {
 
         // URL map and duplicate detection.
         let mut urls = HashMap::new();
+        let mut page_index = HashMap::with_capacity(pages.len());
         let mut owners: BTreeMap<String, PathBuf> = BTreeMap::new();
         let mut claim = |path: &str, file: &Path, errors: &mut Vec<Diagnostic>| {
             if let Some(first) = owners.get(path) {
@@ -576,9 +580,10 @@ impl Site {
             claim(&s.path, &file, &mut errors);
             urls.insert(s.content_path(), s.path.clone());
         }
-        for p in &pages {
+        for (i, p) in pages.iter().enumerate() {
             claim(&p.path, &p.source.file, &mut errors);
             urls.insert(p.content_path().to_string(), p.path.clone());
+            page_index.insert(p.content_path().to_string(), i);
         }
         for p in &pages {
             for alias in &p.front().aliases {
@@ -633,7 +638,7 @@ impl Site {
         // Compared once: both the templates and the pages' rendered bodies depend on them.
         let previous = reuse.map(|r| r.previous);
         let same_urls_and_config = previous.is_some_and(|p| {
-            p.urls == urls
+            *p.urls == urls
                 && serde_json::to_value(&p.config).ok() == serde_json::to_value(&config).ok()
         });
         let today = options.day();
@@ -660,7 +665,8 @@ impl Site {
             pages,
             sections,
             taxonomies,
-            urls,
+            urls: Arc::new(urls),
+            page_index: Arc::new(page_index),
             copied,
             assets,
             templates,
@@ -821,7 +827,8 @@ impl Site {
             pages,
             sections: self.sections.clone(),
             taxonomies: self.taxonomies.clone(),
-            urls: self.urls.clone(),
+            urls: Arc::clone(&self.urls),
+            page_index: Arc::clone(&self.page_index),
             copied: self.copied.clone(),
             assets: self.assets.clone(),
             templates: Arc::clone(&self.templates),
@@ -833,9 +840,18 @@ impl Site {
             today,
         };
         // Links from the edited pages, and links into them (their headings may have changed).
+        // Every link of the site is compared with the edited files: for the usual one or two,
+        // comparing strings is far cheaper than hashing each link's target.
+        let few: Vec<&str> = changed.iter().map(String::as_str).collect();
+        let is_changed = |path: &str| {
+            if few.len() <= 8 {
+                few.contains(&path)
+            } else {
+                changed.contains(path)
+            }
+        };
         let link_errors = site.check_links_where(|content_path, rendered| {
-            changed.contains(content_path)
-                || rendered.links.iter().any(|l| changed.contains(&l.target))
+            is_changed(content_path) || rendered.links.iter().any(|l| is_changed(&l.target))
         });
         link_errors.is_empty().then_some(site)
     }
@@ -881,14 +897,17 @@ impl Site {
 
     /// Checks the links of the pages and sections `include(content path, rendered)` selects.
     fn check_links_where(&self, include: impl Fn(&str, &Rendered) -> bool) -> Vec<Diagnostic> {
-        let mut anchors: HashMap<&str, &[String]> = HashMap::new();
-        for p in &self.pages {
-            anchors.insert(p.content_path(), &p.rendered.anchors);
-        }
         let section_paths: Vec<String> = self.sections.iter().map(|s| s.content_path()).collect();
-        for (s, path) in self.sections.iter().zip(&section_paths) {
-            anchors.insert(path, &s.rendered.anchors);
-        }
+        // Looked up per link, not gathered for every page: a live preview checks a few pages.
+        let anchors_of = |target: &str| -> Option<&[String]> {
+            match self.page_index.get(target) {
+                Some(&i) => self.pages.get(i).map(|p| p.rendered.anchors.as_slice()),
+                None => section_paths
+                    .iter()
+                    .position(|path| path == target)
+                    .map(|i| self.sections[i].rendered.anchors.as_slice()),
+            }
+        };
         let known = || -> Vec<String> { self.urls.keys().cloned().collect() };
         let mut out = Vec::new();
         let sources = self
@@ -906,7 +925,7 @@ impl Site {
         for (file, rendered) in sources {
             for link in &rendered.links {
                 let at = || (link.line, link.column);
-                let Some(target_anchors) = anchors.get(link.target.as_str()) else {
+                let Some(target_anchors) = anchors_of(&link.target) else {
                     let mut d = Diagnostic::error(
                         "broken-link",
                         format!("link to `{}`, which does not exist", link.target),
