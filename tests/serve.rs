@@ -381,7 +381,12 @@ fn a_site_with_many_warnings_prints_the_first_and_counts_the_rest() {
                 .replace("reviewed: 2026-03-02", "reviewed: 2020-01-01"),
         );
     }
-    let serve = Serve::start(&f, &[]);
+    let mut serve = Serve::start(&f, &[]);
+    // The warnings go to stderr and "Serving at" to stdout, read by separate threads: wait for
+    // the summary, which ends the warnings.
+    if !serve.seen.iter().any(|l| l.contains("more warnings")) {
+        serve.wait_line(|l| l.contains("more warnings"));
+    }
     let printed = |prefix: &str| serve.seen.iter().filter(|l| l.starts_with(prefix)).count();
     assert_eq!(printed("stderr: warning[stale-review]"), 20);
     let summary = serve
