@@ -264,12 +264,12 @@ fn read_content(
                 }
                 let path = content_dir.join(content_path);
                 let display = display_path(root, &path);
-                let text = content::read_text(&path, &display)?;
+                // The body is read when the page is rendered, after every URL is known.
+                let text = content::read_front_matter(&path, &display)?;
                 let mut page = content::parse_page(text, &display, content_path)?;
                 Ok(if page.front.draft && !drafts {
                     Item::Skip
                 } else {
-                    // Read again when the page is rendered, after every URL is known.
                     page.drop_body();
                     Item::Page(Arc::new(page))
                 })

@@ -161,6 +161,19 @@ fn parse<T: serde::de::DeserializeOwned>(split: &Split<'_>, file: &Path) -> Resu
 }
 
 /// Removes a UTF-8 byte-order mark and turns CRLF/CR line endings into `\n`.
+/// The length of the front matter block at the start of `text` (normalised), closing `---`
+/// line and its line break included, if the block is closed within `text` by a line of its own:
+/// the body offset [`split`] finds in any text that starts with this one.
+pub fn closed_block_len(text: &str) -> Option<usize> {
+    let rest = text.strip_prefix("---\n")?;
+    let close = if rest.starts_with("---\n") {
+        0
+    } else {
+        rest.find("\n---\n")? + 1
+    };
+    Some(4 + close + 4)
+}
+
 pub fn normalise(text: String) -> String {
     let text = match text.strip_prefix('\u{feff}') {
         Some(t) => t.to_string(),

@@ -135,6 +135,53 @@ pub fn read_text(path: &Path, display: &Path) -> Result<String, Diagnostic> {
     decode(bytes, display)
 }
 
+/// Reads a content file's front matter block, normalised, without the body where it can: a site
+/// reads each page's body only when it renders the page, so reading it while loading would copy
+/// every file twice. Returns the whole file instead when it is small, has no front matter
+/// block that closes with a line of its own, or is not valid UTF-8 before the block ends (then
+/// [`parse_page`] and [`decode`] report what is wrong, as for any file).
+pub fn read_front_matter(path: &Path, display: &Path) -> Result<String, Diagnostic> {
+    read_front_matter_from(path, display, 2048)
+}
+
+fn read_front_matter_from(path: &Path, display: &Path, first: u64) -> Result<String, Diagnostic> {
+    use std::io::Read as _;
+    let io = |e: std::io::Error| {
+        Diagnostic::error("io", format!("cannot read the file: {e}")).in_file(display)
+    };
+    let mut file = std::fs::File::open(path).map_err(io)?;
+    let mut bytes = Vec::new();
+    let mut want = first;
+    loop {
+        let read = (&mut file).take(want).read_to_end(&mut bytes).map_err(io)?;
+        if (read as u64) < want {
+            // The end of the file: it is all here.
+            return decode(bytes, display);
+        }
+        let valid = match std::str::from_utf8(&bytes) {
+            Ok(text) => text,
+            // A character cut by the end of the read is completed by the next one.
+            Err(e) if e.error_len().is_none() => {
+                std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default()
+            }
+            Err(_) => break,
+        };
+        // A `\r` at the end may be half of a `\r\n`: it waits for the next read too.
+        let text = front_matter::normalise(valid.strip_suffix('\r').unwrap_or(valid).to_string());
+        if !text.starts_with("---\n") && text.len() >= 4 {
+            break;
+        }
+        if let Some(end) = front_matter::closed_block_len(&text) {
+            let mut head = text;
+            head.truncate(end);
+            return Ok(head);
+        }
+        want = (bytes.len() as u64).max(first);
+    }
+    file.read_to_end(&mut bytes).map_err(io)?;
+    decode(bytes, display)
+}
+
 /// Bytes → normalised text; invalid UTF-8 is located.
 pub fn decode(bytes: Vec<u8>, display: &Path) -> Result<String, Diagnostic> {
     match String::from_utf8(bytes) {
@@ -238,6 +285,84 @@ mod tests {
 
         std::fs::remove_file(root.path().join(file)).expect("remove");
         assert_eq!(page.with_body(root.path()).expect_err("gone").code, "io");
+    }
+
+    #[test]
+    fn front_matter_is_read_without_the_body_whatever_the_read_size() {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let long_front = format!(
+            "---\ntitle: A\ndescription: \"{}\"\n---\nBody.\n",
+            "é".repeat(300)
+        );
+        let cases: [(&str, Vec<u8>); 11] = [
+            (
+                "lf",
+                b"---\ntitle: A\n---\nBody line.\nMore body.\n".to_vec(),
+            ),
+            (
+                "crlf",
+                b"---\r\ntitle: A\r\n---\r\nBody.\r\nMore.\r\n".to_vec(),
+            ),
+            ("lone cr", b"---\rtitle: A\r---\rBody.\r".to_vec()),
+            ("bom", b"\xef\xbb\xbf---\ntitle: A\n---\nBody.\n".to_vec()),
+            ("empty block", b"---\n---\nBody.\n".to_vec()),
+            ("long front matter", long_front.into_bytes()),
+            ("no front matter", b"Just text,\nno block.\n".to_vec()),
+            ("unclosed", b"---\ntitle: A\nBody.\n".to_vec()),
+            ("closed at the end", b"---\ntitle: A\n---".to_vec()),
+            (
+                "bad utf-8 in front matter",
+                b"---\ntitle: \xff\n---\nBody.\n".to_vec(),
+            ),
+            (
+                "bad utf-8 in body",
+                b"---\ntitle: A\n---\nBo\xffdy.\n".to_vec(),
+            ),
+        ];
+        for (name, bytes) in cases {
+            let path = dir.path().join("a.md");
+            std::fs::write(&path, &bytes).expect("write");
+            let display = Path::new("content/a.md");
+            let whole = read_text(&path, display);
+            let mut heads = 0;
+            for first in 1..=bytes.len() as u64 + 1 {
+                let front = read_front_matter_from(&path, display, first);
+                let what = format!("{name}, reading {first} bytes first: {front:?} / {whole:?}");
+                match (&front, &whole) {
+                    (Ok(front), Ok(whole)) => {
+                        let offset = front_matter::split(whole, display).map(|s| s.body_offset);
+                        assert!(
+                            front == whole
+                                || (whole.starts_with(front.as_str())
+                                    && offset.ok() == Some(front.len())),
+                            "{what}"
+                        );
+                        heads += usize::from(front != whole);
+                    }
+                    (Err(front), Err(whole)) => assert_eq!(front, whole, "{what}"),
+                    // Reported when the body is read (`Parsed::with_body`).
+                    (Ok(front), Err(_)) => {
+                        assert!(
+                            name == "bad utf-8 in body" && front.ends_with("---\n"),
+                            "{what}"
+                        );
+                        heads += 1;
+                    }
+                    (Err(_), Ok(_)) => panic!("{what}"),
+                }
+            }
+            // Files with a closed block and a body are read without it at most read sizes.
+            let without_body = [
+                "lf",
+                "crlf",
+                "lone cr",
+                "bom",
+                "empty block",
+                "long front matter",
+                "bad utf-8 in body",
+            ];
+            assert_eq!(heads > 0, without_body.contains(&name), "{name}");
+        }
     }
 
     #[test]
