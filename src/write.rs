@@ -167,25 +167,51 @@ fn spare(out: &Path) -> PathBuf {
 fn inventory(dir: &Path) -> std::io::Result<(HashSet<String>, HashSet<String>)> {
     let mut files = HashSet::new();
     let mut dirs = HashSet::from([String::new()]);
-    for entry in walkdir::WalkDir::new(dir).min_depth(1) {
-        let entry = entry.map_err(std::io::Error::other)?;
-        let rel = entry
-            .path()
-            .strip_prefix(dir)
-            .map_err(std::io::Error::other)?
-            .to_string_lossy()
-            .replace('\\', "/");
-        let kind = entry.file_type();
-        if kind.is_dir() {
+    for (rel, is_dir) in list_tree(dir, "")? {
+        if is_dir {
             dirs.insert(rel);
-        } else if kind.is_file() {
-            files.insert(rel);
         } else {
-            std::fs::remove_file(entry.path())?;
+            files.insert(rel);
         }
     }
     files.remove(MARKER);
     Ok((files, dirs))
+}
+
+/// Every file and folder below `dir` as (path relative to the tree's root, whether a folder),
+/// `rel` being `dir`'s own; other kinds of entry are removed. Folders are listed in parallel: a
+/// site's output has a folder per page, and listing them one after the other made reusing the
+/// spare a tenth of a second of every build.
+fn list_tree(dir: &Path, rel: &str) -> std::io::Result<Vec<(String, bool)>> {
+    let mut found = Vec::new();
+    let mut folders = Vec::new();
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        let path = if rel.is_empty() {
+            name.into_owned()
+        } else {
+            format!("{rel}/{name}")
+        };
+        let kind = entry.file_type()?;
+        if kind.is_dir() {
+            folders.push((entry.path(), path.clone()));
+            found.push((path, true));
+        } else if kind.is_file() {
+            found.push((path, false));
+        } else {
+            std::fs::remove_file(entry.path())?;
+        }
+    }
+    let nested: Vec<std::io::Result<Vec<(String, bool)>>> = folders
+        .par_iter()
+        .map(|(folder, path)| list_tree(folder, path))
+        .collect();
+    for listed in nested {
+        found.extend(listed?);
+    }
+    Ok(found)
 }
 
 impl SiteWriter {
