@@ -120,28 +120,18 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
 
 /// How many line breaks (`\n`) `bytes` has, and where the last one is; eight bytes a step.
 pub fn line_breaks(bytes: &[u8]) -> (usize, Option<usize>) {
-    const LANES: u64 = 0x0101_0101_0101_0101;
     let mut count = 0;
     let mut last = None;
-    let mut chunks = bytes.chunks_exact(8);
-    for (n, chunk) in (&mut chunks).enumerate() {
-        let mut lanes = [0u8; 8];
-        lanes.copy_from_slice(chunk);
-        let x = u64::from_le_bytes(lanes) ^ (u64::from(b'\n') * LANES);
-        // The high bit of each byte of `x` that is zero, i.e. each `\n`.
-        let breaks = !(((x & (0x7F * LANES)) + 0x7F * LANES) | x) & (0x80 * LANES);
+    let (chunks, rest) = bytes.as_chunks::<8>();
+    for (n, chunk) in chunks.iter().enumerate() {
+        let breaks = crate::lanes::equal(crate::lanes::word(chunk), b'\n');
         if breaks != 0 {
             count += breaks.count_ones() as usize;
             last = Some(n * 8 + (63 - breaks.leading_zeros() as usize) / 8);
         }
     }
-    let base = bytes.len() - chunks.remainder().len();
-    for (i, _) in chunks
-        .remainder()
-        .iter()
-        .enumerate()
-        .filter(|(_, b)| **b == b'\n')
-    {
+    let base = bytes.len() - rest.len();
+    for (i, _) in rest.iter().enumerate().filter(|(_, b)| **b == b'\n') {
         count += 1;
         last = Some(base + i);
     }

@@ -186,26 +186,16 @@ const WORD_BYTES: [u8; 256] = {
 /// starts counted with bit arithmetic, no branch per byte); a table lookup per byte where there
 /// is non-ASCII, and only characters that may be Unicode whitespace are decoded.
 fn count_words(text: &str) -> usize {
-    const LANES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x80 * LANES;
+    use crate::lanes::{HIGH, ascii_in, equal, word};
     let bytes = text.as_bytes();
     let mut words = 0;
     let mut in_word = false;
     let mut i = 0;
     while i < bytes.len() {
-        if let Some(chunk) = bytes
-            .get(i..i + 8)
-            .and_then(|c| <[u8; 8]>::try_from(c).ok())
-        {
-            let x = u64::from_le_bytes(chunk);
+        if let Some(chunk) = bytes.get(i..).and_then(|rest| rest.first_chunk::<8>()) {
+            let x = word(chunk);
             if x & HIGH == 0 {
-                // High bit of each byte that is ' ' or in '\t'..='\r' (bytes below 0x80, so
-                // no lane carries into the next).
-                let spaces = x ^ (0x20 * LANES);
-                let is_space = !(((spaces & (0x7F * LANES)) + 0x7F * LANES) | spaces) & HIGH;
-                let from_tab = (x + (0x80 - 0x09) * LANES) & HIGH;
-                let past_cr = (x + (0x80 - 0x0E) * LANES) & HIGH;
-                let space = is_space | (from_tab & !past_cr);
+                let space = equal(x, b' ') | ascii_in(x, b'\t', b'\r');
                 let space_before = (space << 8) | if in_word { 0 } else { 0x80 };
                 words += (!space & HIGH & space_before).count_ones() as usize;
                 in_word = space >> 63 == 0;

@@ -18,6 +18,7 @@
 //!   such as "PTSD" one per letter.
 
 use super::ProseSpan;
+use crate::lanes::{self, LANES};
 use serde::Serialize;
 use std::cell::RefCell;
 
@@ -211,10 +212,8 @@ fn scan_ascii_word(
                 // a step where the text has them, so that the end of a word, found within the
                 // first eight bytes for most, is not a mispredicted branch per word.
                 let (mut key, mut lowercase, mut n) = (part.key, part.lowercase, part.n);
-                while let Some(chunk) = bytes.get(i..i + 8) {
-                    let mut lanes = [0u8; 8];
-                    lanes.copy_from_slice(chunk);
-                    let x = u64::from_le_bytes(lanes);
+                while let Some(chunk) = bytes.get(i..).and_then(|rest| rest.first_chunk::<8>()) {
+                    let x = lanes::word(chunk);
                     let run = ascii_letter_run(x);
                     let in_run = if run == 8 {
                         u64::MAX
@@ -287,19 +286,10 @@ fn scan_ascii_word(
     Some((i, syllables.max(1)))
 }
 
-/// `0x01` in every byte of a `u64`.
-const LANES: u64 = 0x0101_0101_0101_0101;
-
 /// How many of the bytes of `x` (little-endian, so the text's order) are ASCII letters before
 /// the first that is not, 0–8; without a branch per byte.
 fn ascii_letter_run(x: u64) -> usize {
-    let high = 0x80 * LANES;
-    // Case folded and bit 7 cleared, so that no lane carries into the next below.
-    let folded = (x | (0x20 * LANES)) & (0x7F * LANES);
-    let from_a = (folded + (0x80 - u64::from(b'a')) * LANES) & high;
-    let past_z = (folded + (0x80 - u64::from(b'z') - 1) * LANES) & high;
-    let letters = from_a & !past_z & !x & high;
-    ((!letters & high).trailing_zeros() / 8) as usize
+    ((!lanes::ascii_letters(x) & lanes::HIGH).trailing_zeros() / 8) as usize
 }
 
 /// Letters from which a part is estimated from its length instead of counted.
