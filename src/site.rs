@@ -696,9 +696,10 @@ impl Site {
     /// unchanged pages' results from `previous` (a site with the same URLs, configuration and
     /// day). Prose is dropped once checked: it is the largest part of a rendered page.
     fn render_markdown(&mut self, previous: Option<&Site>) {
-        let previous: HashMap<&str, &Page> = previous
-            .map(|site| site.pages.iter().map(|p| (p.content_path(), p)).collect())
-            .unwrap_or_default();
+        let previous_page = |content_path: &str| {
+            let site = previous?;
+            site.pages.get(*site.page_index.get(content_path)?)
+        };
         let env = self.templates.markdown_env(
             &self.urls,
             self.config.base_path(),
@@ -707,7 +708,7 @@ impl Site {
         let done: Vec<(Arc<Rendered>, Arc<PageChecks>)> = self
             .pages
             .par_iter()
-            .map(|p| match previous.get(p.content_path()) {
+            .map(|p| match previous_page(p.content_path()) {
                 Some(old) if Arc::ptr_eq(&old.source, &p.source) => {
                     (Arc::clone(&old.rendered), Arc::clone(&old.checks))
                 }
@@ -773,9 +774,7 @@ impl Site {
         let mut pages = self.pages.clone();
         let mut edited = Vec::new();
         for content_path in changed {
-            let i = pages
-                .iter()
-                .position(|p| p.content_path() == content_path.as_str())?;
+            let i = *self.page_index.get(content_path)?;
             let old = &pages[i].source;
             if old.text.is_empty() {
                 // The generated Get Help page has no file.
