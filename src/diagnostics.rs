@@ -103,6 +103,11 @@ impl fmt::Display for Diagnostic {
     }
 }
 
+/// Orders diagnostics by file and position (stable: same-place ones keep their order).
+pub fn sort(list: &mut [Diagnostic]) {
+    list.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
+}
+
 /// 1-based (line, column) of a byte offset into `text`; columns count characters.
 ///
 /// Positions are only needed for diagnostics, which are rare, so nothing is precomputed: a

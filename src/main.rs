@@ -281,7 +281,7 @@ fn check(
         }
         Err(errors) => (errors, Vec::new()),
     };
-    diagnostics.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
+    haven::diagnostics::sort(&mut diagnostics);
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
     let warnings = diagnostics.len() - errors;
     let failed = errors > 0 || (deny_warnings && warnings > 0);

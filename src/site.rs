@@ -687,7 +687,7 @@ impl Site {
         }
         errors.extend(site.check_links());
         let (errs, mut warns): (Vec<_>, Vec<_>) = errors.into_iter().partition(|d| d.is_error());
-        sort_diagnostics(&mut warns);
+        crate::diagnostics::sort(&mut warns);
         site.warnings = warns;
         if errs.is_empty() { Ok(site) } else { Err(errs) }
     }
@@ -818,7 +818,7 @@ impl Site {
                 warnings.push(d);
             }
         }
-        sort_diagnostics(&mut warnings);
+        crate::diagnostics::sort(&mut warnings);
         let site = Site {
             root: self.root.clone(),
             config: self.config.clone(),
@@ -1018,11 +1018,6 @@ fn render_body<F>(src: &Parsed<F>, env: &crate::render::MarkdownEnv<'_>) -> Rend
         text: &src.text,
     };
     markdown::render(&source, src.body(), src.body_offset, env)
-}
-
-/// Orders diagnostics by file and position (stable: same-place ones keep their order).
-fn sort_diagnostics(list: &mut [Diagnostic]) {
-    list.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
 }
 
 pub fn sort_pages(list: &mut [usize], pages: &[Page], sort_by: SortBy) {
