@@ -129,10 +129,13 @@ impl<F: Clone> Parsed<F> {
 
 /// Reads a content file as UTF-8 text, normalised.
 pub fn read_text(path: &Path, display: &Path) -> Result<String, Diagnostic> {
-    let bytes = std::fs::read(path).map_err(|e| {
-        Diagnostic::error("io", format!("cannot read the file: {e}")).in_file(display)
-    })?;
+    let bytes = std::fs::read(path).map_err(read_error(display))?;
     decode(bytes, display)
+}
+
+/// The problem of a content file that cannot be read.
+fn read_error(display: &Path) -> impl Fn(std::io::Error) -> Diagnostic + Copy + '_ {
+    move |e| Diagnostic::error("io", format!("cannot read the file: {e}")).in_file(display)
 }
 
 /// Reads a content file's front matter block, normalised, without the body where it can: a site
@@ -146,9 +149,7 @@ pub fn read_front_matter(path: &Path, display: &Path) -> Result<String, Diagnost
 
 fn read_front_matter_from(path: &Path, display: &Path, first: u64) -> Result<String, Diagnostic> {
     use std::io::Read as _;
-    let io = |e: std::io::Error| {
-        Diagnostic::error("io", format!("cannot read the file: {e}")).in_file(display)
-    };
+    let io = read_error(display);
     let mut file = std::fs::File::open(path).map_err(io)?;
     let mut bytes = Vec::new();
     let mut want = first;
