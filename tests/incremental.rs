@@ -32,6 +32,14 @@ fn article(title: &str, date: &str, tags: &[&str], body: &str) -> String {
     )
 }
 
+/// Options to load the fixture's site as `haven serve` does by default.
+fn load_options(f: &Fixture) -> LoadOptions {
+    LoadOptions {
+        root: f.root().to_path_buf(),
+        ..Default::default()
+    }
+}
+
 fn bytes(output: &Output) -> BTreeMap<String, Vec<u8>> {
     output
         .files
@@ -87,10 +95,7 @@ fn random_edits_match_clean_builds() {
             ),
         );
     }
-    let options = LoadOptions {
-        root: f.root().to_path_buf(),
-        ..Default::default()
-    };
+    let options = load_options(&f);
     let mut preview = Preview::new(options).expect("initial build");
     let mut rng = Rng(0x5eed_1234_abcd_0001);
     let mut incremental = 0;
@@ -195,10 +200,7 @@ fn random_edits_match_clean_builds() {
 #[test]
 fn a_broken_edit_keeps_the_last_good_site() {
     let f = Fixture::new();
-    let options = LoadOptions {
-        root: f.root().to_path_buf(),
-        ..Default::default()
-    };
+    let options = load_options(&f);
     let mut preview = Preview::new(options).expect("initial build");
     let before = bytes(&preview.output);
     f.write("content/articles/sleep.md", "---\ntitle: [broken\n---\n");
@@ -219,10 +221,7 @@ fn a_broken_edit_keeps_the_last_good_site() {
 #[test]
 fn an_editors_temporary_file_does_not_force_a_full_rebuild() {
     let f = Fixture::new();
-    let options = LoadOptions {
-        root: f.root().to_path_buf(),
-        ..Default::default()
-    };
+    let options = load_options(&f);
     let mut preview = Preview::new(options).expect("initial build");
     // sed -i and some editors write a temporary file and rename it over the original; both
     // paths arrive in one batch, the temporary one already gone.
@@ -319,10 +318,7 @@ fn checks_are_reused_for_unchanged_pages_and_redone_on_another_day() {
 #[test]
 fn body_edits_patch_the_site_and_other_edits_do_not() {
     let f = Fixture::new();
-    let options = LoadOptions {
-        root: f.root().to_path_buf(),
-        ..Default::default()
-    };
+    let options = load_options(&f);
     let site = Site::load(&options).expect("loads");
     let changed: std::collections::HashSet<String> =
         ["articles/sleep.md".to_string()].into_iter().collect();
@@ -374,10 +370,7 @@ fn body_edits_patch_the_site_and_other_edits_do_not() {
 #[test]
 fn a_loaded_site_keeps_front_matter_not_bodies() {
     let f = Fixture::new();
-    let options = LoadOptions {
-        root: f.root().to_path_buf(),
-        ..Default::default()
-    };
+    let options = load_options(&f);
     let site = Site::load(&options).expect("loads");
     let from_files: Vec<_> = site
         .pages
