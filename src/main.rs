@@ -215,7 +215,20 @@ fn build(
         checks_only: false,
     };
     let timings = std::env::var_os("HAVEN_TIMINGS").is_some();
-    let site = Site::load(&options)?;
+    let target = output.unwrap_or_else(|| root.join("public"));
+    // Pages go to a temporary folder as they are rendered; it replaces the output only when
+    // the whole site rendered (dropping the writer gives it back otherwise). When there is a
+    // previous build, preparing the folder (listing that build's tree, to reuse it) fills the
+    // moments of loading when only one thread has work; a first build creates nothing before
+    // the content has passed its checks.
+    let rebuild = target.is_dir();
+    let (site, early_writer) = std::thread::scope(|scope| {
+        let writer =
+            rebuild.then(|| scope.spawn(|| haven::write::SiteWriter::create(&target, root)));
+        let site = Site::load(&options);
+        (site, writer.map(|w| w.join()))
+    });
+    let site = site?;
     if timings {
         eprintln!("load and check: {} ms", start.elapsed().as_millis());
     }
@@ -228,11 +241,13 @@ fn build(
     let mut warnings = site.warnings.clone();
     warnings.extend(report.diagnostics);
     print_warnings_capped(root, &warnings);
-    let target = output.unwrap_or_else(|| root.join("public"));
     let write_error = |e: haven::write::WriteError| vec![Diagnostic::error("write", e.to_string())];
-    // Pages go to a temporary folder as they are rendered; it replaces the output only when
-    // the whole site rendered (dropping the writer removes it otherwise).
-    let writer = haven::write::SiteWriter::create(&target, root).map_err(write_error)?;
+    let writer = match early_writer {
+        Some(Ok(writer)) => writer,
+        Some(Err(panic)) => std::panic::resume_unwind(panic),
+        None => haven::write::SiteWriter::create(&target, root),
+    }
+    .map_err(write_error)?;
     let stats = haven::build::render_site_into(&site, &writer)?;
     if timings {
         eprintln!("render+write: {} ms", start.elapsed().as_millis());

@@ -136,7 +136,8 @@ fn sibling(out: &Path, tag: &str) -> PathBuf {
 /// build (on ext4 that costs seconds). Without a spare the folder starts empty.
 ///
 /// Files can be written from many threads as they are rendered. Dropping the writer without
-/// [`SiteWriter::finish`] removes the temporary folder: the live site stays untouched.
+/// [`SiteWriter::finish`] leaves the live site untouched: the temporary folder becomes the spare
+/// again if it was the spare, and is removed otherwise.
 pub struct SiteWriter {
     out: PathBuf,
     tmp: PathBuf,
@@ -346,9 +347,18 @@ impl SiteWriter {
 
 impl Drop for SiteWriter {
     fn drop(&mut self) {
-        if !self.finished {
-            let _ = remove_tree(&self.tmp);
+        if self.finished {
+            return;
         }
+        // A tree taken from the spare goes back to being the spare, whatever this build wrote
+        // into it: the next build compares every file it keeps. A build that stops early (a
+        // problem in the content) so costs the next one nothing.
+        let spare = spare(&self.out);
+        let was_spare = self.tmp.join(MARKER).is_file();
+        if was_spare && !spare.exists() && std::fs::rename(&self.tmp, &spare).is_ok() {
+            return;
+        }
+        let _ = remove_tree(&self.tmp);
     }
 }
 
@@ -621,6 +631,33 @@ mod tests {
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .collect();
         assert_eq!(names, ["public"]);
+    }
+
+    #[test]
+    fn an_unfinished_writer_gives_back_the_spare() {
+        let root = tempfile::tempdir().unwrap();
+        let out = root.path().join("public");
+        let first = output(&[("index.html", "1"), ("a/index.html", "a")]);
+        let second = output(&[("index.html", "2")]);
+        write_site(&first, &out, root.path()).unwrap();
+        write_site(&second, &out, root.path()).unwrap();
+        let kept = inode(&spare(&out).join("a/index.html"));
+        {
+            let writer = SiteWriter::create(&out, root.path()).unwrap();
+            let file = OutputFile::Generated(Arc::new(b"half".to_vec()));
+            writer.write("index.html", &file).unwrap();
+            writer.write("b/index.html", &file).unwrap();
+            // Dropped without finish(), as when the content has an error.
+        }
+        assert_eq!(names(root.path()), [".public.haven-spare", "public"]);
+        assert_eq!(tree(&out), tree_of(&second));
+        assert_eq!(inode(&spare(&out).join("a/index.html")), kept);
+        // The next build reuses it, half-written as it is, and writes the site exactly.
+        let third = output(&[("index.html", "3"), ("a/index.html", "a")]);
+        write_site(&third, &out, root.path()).unwrap();
+        assert_eq!(tree(&out), tree_of(&third));
+        assert_eq!(inode(&out.join("a/index.html")), kept);
+        assert_eq!(tree(&spare(&out)), tree_of(&second));
     }
 
     #[test]

@@ -384,3 +384,37 @@ fn an_error_found_while_rendering_pages() {
         &["error[missing-safety-slot]", "templates/article.html"],
     );
 }
+
+#[test]
+fn a_failed_rebuild_keeps_the_site_and_its_spare() {
+    let f = Fixture::new();
+    f.build().assert_ok();
+    f.build().assert_ok();
+    let spare = f.path(".public.haven-spare");
+    assert!(spare.join("index.html").is_file());
+    let live = snapshot(&f.path("public"));
+    f.write("content/articles/broken.md", "---\ntitle: [a\n---\n");
+    f.build().assert_error(&["content/articles/broken.md:2:"]);
+    assert_eq!(snapshot(&f.path("public")), live);
+    assert!(spare.join("index.html").is_file());
+    let mut names: Vec<String> = std::fs::read_dir(f.root())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.') || n == "public")
+        .collect();
+    names.sort();
+    assert_eq!(names, [".public.haven-spare", "public"]);
+    std::fs::remove_file(f.path("content/articles/broken.md")).unwrap();
+    f.build().assert_ok();
+    assert_eq!(snapshot(&f.path("public")), live);
+}
+
+#[test]
+fn a_failed_first_build_creates_no_folder() {
+    let f = Fixture::new();
+    f.write("content/articles/broken.md", "---\ntitle: [a\n---\n");
+    let out = f.path("site/out/public");
+    f.haven(&["build", "--output", &out.to_string_lossy()])
+        .assert_error(&["content/articles/broken.md:2:"]);
+    assert!(!f.path("site").exists());
+}
