@@ -274,6 +274,7 @@ fn render_jobs(
 ) -> (Vec<String>, Vec<Diagnostic>) {
     let results: Vec<Result<String, Diagnostic>> = jobs
         .par_iter()
+        .with_max_len(crate::site::PAGES_PER_TASK)
         .map(|job| {
             let (path, bytes) = render_job(site, *job, listings, summaries)?;
             sink.put(path.clone(), OutputFile::Generated(Arc::new(bytes)))?;

@@ -16,6 +16,11 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+/// Most pages one parallel task takes at a time. Left to itself, rayon cuts a list into a few
+/// large pieces per thread, and the last of them kept one core busy for up to a tenth of a
+/// second while the other had nothing left to do.
+pub const PAGES_PER_TASK: usize = 16;
+
 /// How to load a site.
 #[derive(Debug, Clone, Default)]
 pub struct LoadOptions {
@@ -256,6 +261,7 @@ fn read_content(
     }
     let results: Vec<Result<Item, Diagnostic>> = entries
         .par_iter()
+        .with_max_len(PAGES_PER_TASK)
         .map(|entry| match entry {
             Entry::Asset { content_path } => Ok(Item::Asset(content_path.clone())),
             Entry::Page { content_path } => {
@@ -708,6 +714,7 @@ impl Site {
         let done: Vec<(Arc<Rendered>, Arc<PageChecks>)> = self
             .pages
             .par_iter()
+            .with_max_len(PAGES_PER_TASK)
             .map(|p| match previous_page(p.content_path()) {
                 Some(old) if Arc::ptr_eq(&old.source, &p.source) => {
                     (Arc::clone(&old.rendered), Arc::clone(&old.checks))

@@ -325,6 +325,7 @@ pub fn summaries(site: &Site) -> &[Value] {
         use rayon::prelude::*;
         site.pages
             .par_iter()
+            .with_max_len(crate::site::PAGES_PER_TASK)
             .map(|p| Value::from_serializable(&summary(site, p)))
             .collect()
     })
@@ -339,6 +340,7 @@ pub fn summaries_reusing<'a>(site: &'a Site, old: &Site) -> &'a [Value] {
         let old_values = summaries(old);
         site.pages
             .par_iter()
+            .with_max_len(crate::site::PAGES_PER_TASK)
             .enumerate()
             .map(|(i, p)| match (old.pages.get(i), old_values.get(i)) {
                 (Some(o), Some(v))
