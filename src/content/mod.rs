@@ -19,6 +19,16 @@ pub enum Entry {
     Asset { content_path: String },
 }
 
+impl Entry {
+    pub fn content_path(&self) -> &str {
+        match self {
+            Entry::Section { content_path }
+            | Entry::Page { content_path }
+            | Entry::Asset { content_path } => content_path,
+        }
+    }
+}
+
 /// Files editors and systems leave behind that are never content.
 pub fn is_ignored(name: &str) -> bool {
     name.starts_with('.')
@@ -35,8 +45,9 @@ pub fn is_ignored(name: &str) -> bool {
 /// Lists `content/` (sorted, so everything downstream is deterministic).
 pub fn discover(content_dir: &Path) -> Result<Vec<Entry>, Diagnostic> {
     let mut entries = Vec::new();
+    // Sorted once at the end: walkdir's own sorting takes each name apart from its path on
+    // every comparison, which was most of the time spent discovering ten thousand files.
     let walker = walkdir::WalkDir::new(content_dir)
-        .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()));
     for entry in walker {
@@ -65,6 +76,9 @@ pub fn discover(content_dir: &Path) -> Result<Vec<Entry>, Diagnostic> {
             Entry::Asset { content_path }
         });
     }
+    // Folder by folder, names in order (a folder's files where the folder's name sorts): the
+    // order of the paths with their slashes made the smallest character.
+    entries.sort_by_cached_key(|e| e.content_path().replace('/', "\0"));
     Ok(entries)
 }
 
@@ -250,6 +264,50 @@ pub fn parse_section(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn content_is_discovered_folder_by_folder_in_name_order() {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let content = dir.path().join("content");
+        let files = [
+            "_index.md",
+            "a-b.md",
+            "a.md",
+            "a/_index.md",
+            "a/z.md",
+            "a/b/index.md",
+            "a/b/photo.png",
+            "b.md",
+            ".hidden.md",
+        ];
+        for file in files {
+            let path = content.join(file);
+            std::fs::create_dir_all(path.parent().expect("a folder")).expect("folders");
+            std::fs::write(&path, "x").expect("a file");
+        }
+        let found: Vec<String> = discover(&content)
+            .expect("the folder is readable")
+            .iter()
+            .map(|e| match e {
+                Entry::Page { content_path } => format!("page {content_path}"),
+                Entry::Section { content_path } => format!("section {content_path}"),
+                Entry::Asset { content_path } => format!("asset {content_path}"),
+            })
+            .collect();
+        assert_eq!(
+            found,
+            [
+                "section _index.md",
+                "section a/_index.md",
+                "page a/b/index.md",
+                "asset a/b/photo.png",
+                "page a/z.md",
+                "page a-b.md",
+                "page a.md",
+                "page b.md",
+            ]
+        );
+    }
 
     #[test]
     fn invalid_utf8_is_located() {
