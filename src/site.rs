@@ -1027,17 +1027,20 @@ fn render_body<F>(src: &Parsed<F>, env: &crate::render::MarkdownEnv<'_>) -> Rend
     markdown::render(&source, src.body(), src.body_offset, env)
 }
 
+/// Orders `list` (indices into `pages`) as a listing shows them; ties go by file. Each page's
+/// key is made once: comparing through the pages (and lowercasing titles) on every comparison
+/// made sorting a 10,000-article section a noticeable part of loading.
 pub fn sort_pages(list: &mut [usize], pages: &[Page], sort_by: SortBy) {
-    list.sort_by(|&a, &b| {
-        let (x, y) = (pages[a].front(), pages[b].front());
-        let primary = match sort_by {
-            // Newest first; undated pages last.
-            SortBy::Date => y.date.cmp(&x.date),
-            SortBy::Title => x.title.to_lowercase().cmp(&y.title.to_lowercase()),
-            SortBy::Weight => x.weight.cmp(&y.weight),
-        };
-        primary.then_with(|| pages[a].content_path().cmp(pages[b].content_path()))
-    });
+    use std::cmp::Reverse;
+    let file = |i: usize| pages[i].content_path();
+    match sort_by {
+        // Newest first; undated pages last.
+        SortBy::Date => list.sort_by_cached_key(|&i| (Reverse(pages[i].front().date), file(i))),
+        SortBy::Title => {
+            list.sort_by_cached_key(|&i| (pages[i].front().title.to_lowercase(), file(i)))
+        }
+        SortBy::Weight => list.sort_by_cached_key(|&i| (pages[i].front().weight, file(i))),
+    }
 }
 
 /// `old/path` or `/old/path` → `/old/path/` (a path ending in `.html` is kept as is).
@@ -1231,6 +1234,58 @@ mod tests {
         assert_eq!(slug_of("Sleep And Mood.md"), "sleep-and-mood");
     }
 
+    fn article(content_path: &str, front: PageFront) -> Page {
+        Page {
+            source: Arc::new(Parsed {
+                file: PathBuf::from(format!("content/{content_path}")),
+                content_path: content_path.to_string(),
+                front,
+                text: String::new(),
+                body_offset: 0,
+                body_kept: true,
+            }),
+            kind: PageKind::Article,
+            slug: String::new(),
+            path: String::new(),
+            section: 1,
+            assets: Vec::new(),
+            rendered: Arc::default(),
+            checks: Arc::default(),
+            previous: None,
+            next: None,
+        }
+    }
+
+    #[test]
+    fn listings_sort_by_date_title_or_weight_then_file() {
+        let page = |content_path: &str, title: &str, date: Option<&str>, weight: i64| {
+            let front = PageFront {
+                title: title.to_string(),
+                date: date.map(|d| d.parse().expect("a date")),
+                weight,
+                ..PageFront::default()
+            };
+            article(content_path, front)
+        };
+        let pages = [
+            page("a/d.md", "banana", Some("2024-01-01"), 2),
+            page("a/c.md", "Apple", None, 1),
+            page("a/b.md", "cherry", Some("2025-05-05"), 2),
+            page("a/a.md", "apple", Some("2024-01-01"), 3),
+        ];
+        let sorted = |sort_by| {
+            let mut list: Vec<usize> = (0..pages.len()).collect();
+            sort_pages(&mut list, &pages, sort_by);
+            list
+        };
+        // Newest first, undated last; the same day by file.
+        assert_eq!(sorted(SortBy::Date), [2, 3, 0, 1]);
+        // Titles without regard to case; "Apple" and "apple" by file.
+        assert_eq!(sorted(SortBy::Title), [3, 1, 0, 2]);
+        // Lightest first.
+        assert_eq!(sorted(SortBy::Weight), [1, 2, 0, 3]);
+    }
+
     #[test]
     fn taxonomy_terms_list_pages_newest_first() {
         let page = |content_path: &str, date: Option<&str>, tags: &[&str], category: &str| {
@@ -1241,25 +1296,7 @@ mod tests {
                 category: Some(category.to_string()),
                 ..PageFront::default()
             };
-            Page {
-                source: Arc::new(Parsed {
-                    file: PathBuf::from(format!("content/{content_path}")),
-                    content_path: content_path.to_string(),
-                    front,
-                    text: String::new(),
-                    body_offset: 0,
-                    body_kept: true,
-                }),
-                kind: PageKind::Article,
-                slug: String::new(),
-                path: String::new(),
-                section: 1,
-                assets: Vec::new(),
-                rendered: Arc::default(),
-                checks: Arc::default(),
-                previous: None,
-                next: None,
-            }
+            article(content_path, front)
         };
         let pages = [
             page(
