@@ -455,7 +455,6 @@ impl Site {
 
         // Pages: URLs from their folder and slug.
         let help_path = format!("/{}/", config.safety.help_page.trim_matches('/'));
-        let mut pages: Vec<Page> = Vec::new();
         let mut parsed_pages = loaded.pages;
         parsed_pages.sort_by(|a, b| a.content_path.cmp(&b.content_path));
         let bundle_dirs: HashMap<String, ()> = parsed_pages
@@ -463,54 +462,58 @@ impl Site {
             .filter(|p| p.content_path.ends_with("/index.md") || p.content_path == "index.md")
             .map(|p| (parent_dir(&p.content_path).to_string(), ()))
             .collect();
-        for p in parsed_pages {
-            let is_bundle = p.content_path.ends_with("/index.md");
-            let dir = parent_dir(&p.content_path).to_string();
-            let (section_dir, file_name) = if is_bundle {
-                (
-                    parent_dir(&dir).to_string(),
-                    dir.rsplit('/').next().unwrap_or(&dir).to_string(),
-                )
-            } else {
-                let name = p.content_path.rsplit('/').next().unwrap_or(&p.content_path);
-                (dir.clone(), name.to_string())
-            };
-            let section = owning_section(&section_dir, &section_by_dir);
-            let slug = match &p.front.slug {
-                Some(s) => slug_of(s),
-                None => slug_of(&file_name),
-            };
-            let folder_path = if section_dir.is_empty() {
-                String::new()
-            } else {
-                section_dir
-                    .split('/')
-                    .map(slug_of)
-                    .collect::<Vec<_>>()
-                    .join("/")
-                    + "/"
-            };
-            let path = format!("/{folder_path}{slug}/");
-            let kind = if path == help_path {
-                PageKind::Help
-            } else if section == 0 {
-                PageKind::Page
-            } else {
-                PageKind::Article
-            };
-            pages.push(Page {
-                source: p,
-                kind,
-                slug,
-                path,
-                section,
-                assets: Vec::new(),
-                rendered: Arc::default(),
-                checks: Arc::default(),
-                previous: None,
-                next: None,
-            });
-        }
+        // Each page's URL depends on its own path and the section folders only: made in parallel.
+        let mut pages: Vec<Page> = parsed_pages
+            .into_par_iter()
+            .map(|p| {
+                let is_bundle = p.content_path.ends_with("/index.md");
+                let dir = parent_dir(&p.content_path).to_string();
+                let (section_dir, file_name) = if is_bundle {
+                    (
+                        parent_dir(&dir).to_string(),
+                        dir.rsplit('/').next().unwrap_or(&dir).to_string(),
+                    )
+                } else {
+                    let name = p.content_path.rsplit('/').next().unwrap_or(&p.content_path);
+                    (dir.clone(), name.to_string())
+                };
+                let section = owning_section(&section_dir, &section_by_dir);
+                let slug = match &p.front.slug {
+                    Some(s) => slug_of(s),
+                    None => slug_of(&file_name),
+                };
+                let folder_path = if section_dir.is_empty() {
+                    String::new()
+                } else {
+                    section_dir
+                        .split('/')
+                        .map(slug_of)
+                        .collect::<Vec<_>>()
+                        .join("/")
+                        + "/"
+                };
+                let path = format!("/{folder_path}{slug}/");
+                let kind = if path == help_path {
+                    PageKind::Help
+                } else if section == 0 {
+                    PageKind::Page
+                } else {
+                    PageKind::Article
+                };
+                Page {
+                    source: p,
+                    kind,
+                    slug,
+                    path,
+                    section,
+                    assets: Vec::new(),
+                    rendered: Arc::default(),
+                    checks: Arc::default(),
+                    previous: None,
+                    next: None,
+                }
+            })
+            .collect();
         if !pages.iter().any(|p| p.kind == PageKind::Help) {
             pages.push(generated_help_page(&config, &help_path));
         }
@@ -577,29 +580,32 @@ impl Site {
                 owners.insert(path.to_string(), file.to_path_buf());
             }
         };
-        for s in &sections {
-            let file = s
-                .source
-                .as_ref()
-                .map(|p| p.file.clone())
-                .unwrap_or_else(|| PathBuf::from("content/_index.md"));
-            claim(&s.path, &file, &mut errors);
-            urls.insert(s.content_path(), s.path.clone());
-        }
-        for (i, p) in pages.iter().enumerate() {
-            claim(&p.path, &p.source.file, &mut errors);
-            urls.insert(p.content_path().to_string(), p.path.clone());
-            page_index.insert(p.content_path().to_string(), i);
-        }
-        for p in &pages {
-            for alias in &p.front().aliases {
-                let alias_path = normalise_alias(alias);
-                claim(&alias_path, &p.source.file, &mut errors);
-            }
-        }
-
-        // Taxonomies.
-        let taxonomies = build_taxonomies(&pages);
+        // Taxonomies are gathered on the other core meanwhile: neither needs the other.
+        let (taxonomies, ()) = rayon::join(
+            || build_taxonomies(&pages),
+            || {
+                for s in &sections {
+                    let file = s
+                        .source
+                        .as_ref()
+                        .map(|p| p.file.clone())
+                        .unwrap_or_else(|| PathBuf::from("content/_index.md"));
+                    claim(&s.path, &file, &mut errors);
+                    urls.insert(s.content_path(), s.path.clone());
+                }
+                for (i, p) in pages.iter().enumerate() {
+                    claim(&p.path, &p.source.file, &mut errors);
+                    urls.insert(p.content_path().to_string(), p.path.clone());
+                    page_index.insert(p.content_path().to_string(), i);
+                }
+                for p in &pages {
+                    for alias in &p.front().aliases {
+                        let alias_path = normalise_alias(alias);
+                        claim(&alias_path, &p.source.file, &mut errors);
+                    }
+                }
+            },
+        );
         for t in &taxonomies {
             let file = PathBuf::from(format!("(taxonomy {})", t.name));
             claim(&t.path(), &file, &mut errors);
@@ -915,8 +921,7 @@ impl Site {
             }
         };
         let known = || -> Vec<String> { self.urls.keys().cloned().collect() };
-        let mut out = Vec::new();
-        let sources = self
+        let sources: Vec<(&PathBuf, &Rendered)> = self
             .pages
             .iter()
             .filter(|p| include(p.content_path(), &p.rendered))
@@ -927,8 +932,10 @@ impl Site {
                     .zip(&section_paths)
                     .filter(|(s, path)| include(path, &s.rendered))
                     .filter_map(|(s, _)| s.source.as_ref().map(|src| (&src.file, &s.rendered))),
-            );
-        for (file, rendered) in sources {
+            )
+            .collect();
+        let problems = |&(file, rendered): &(&PathBuf, &Rendered)| {
+            let mut out = Vec::new();
             for link in &rendered.links {
                 let at = || (link.line, link.column);
                 let Some(target_anchors) = anchors_of(&link.target) else {
@@ -971,8 +978,13 @@ impl Site {
                     out.push(d);
                 }
             }
-        }
-        out
+            out
+        };
+        sources
+            .par_iter()
+            .with_min_len(PAGES_PER_TASK)
+            .flat_map_iter(problems)
+            .collect()
     }
 
     pub fn article_count(&self) -> usize {
