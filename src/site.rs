@@ -314,6 +314,60 @@ fn parent_dir(content_path: &str) -> &str {
     content_path.rsplit_once('/').map(|(d, _)| d).unwrap_or("")
 }
 
+/// A page placed in the site: its section, slug, URL and kind, from its path and front matter.
+fn assemble_page(
+    p: Arc<Parsed<PageFront>>,
+    section_by_dir: &HashMap<String, usize>,
+    help_path: &str,
+) -> Page {
+    let is_bundle = p.content_path.ends_with("/index.md");
+    let dir = parent_dir(&p.content_path).to_string();
+    let (section_dir, file_name) = if is_bundle {
+        (
+            parent_dir(&dir).to_string(),
+            dir.rsplit('/').next().unwrap_or(&dir).to_string(),
+        )
+    } else {
+        let name = p.content_path.rsplit('/').next().unwrap_or(&p.content_path);
+        (dir.clone(), name.to_string())
+    };
+    let section = owning_section(&section_dir, section_by_dir);
+    let slug = match &p.front.slug {
+        Some(s) => slug_of(s),
+        None => slug_of(&file_name),
+    };
+    let folder_path = if section_dir.is_empty() {
+        String::new()
+    } else {
+        section_dir
+            .split('/')
+            .map(slug_of)
+            .collect::<Vec<_>>()
+            .join("/")
+            + "/"
+    };
+    let path = format!("/{folder_path}{slug}/");
+    let kind = if path == help_path {
+        PageKind::Help
+    } else if section == 0 {
+        PageKind::Page
+    } else {
+        PageKind::Article
+    };
+    Page {
+        source: p,
+        kind,
+        slug,
+        path,
+        section,
+        assets: Vec::new(),
+        rendered: Arc::default(),
+        checks: Arc::default(),
+        previous: None,
+        next: None,
+    }
+}
+
 /// The section folder a page or folder belongs to: the nearest ancestor with `_index.md`.
 fn owning_section(dir: &str, section_by_dir: &HashMap<String, usize>) -> usize {
     let mut d = dir;
@@ -465,54 +519,7 @@ impl Site {
         // Each page's URL depends on its own path and the section folders only: made in parallel.
         let mut pages: Vec<Page> = parsed_pages
             .into_par_iter()
-            .map(|p| {
-                let is_bundle = p.content_path.ends_with("/index.md");
-                let dir = parent_dir(&p.content_path).to_string();
-                let (section_dir, file_name) = if is_bundle {
-                    (
-                        parent_dir(&dir).to_string(),
-                        dir.rsplit('/').next().unwrap_or(&dir).to_string(),
-                    )
-                } else {
-                    let name = p.content_path.rsplit('/').next().unwrap_or(&p.content_path);
-                    (dir.clone(), name.to_string())
-                };
-                let section = owning_section(&section_dir, &section_by_dir);
-                let slug = match &p.front.slug {
-                    Some(s) => slug_of(s),
-                    None => slug_of(&file_name),
-                };
-                let folder_path = if section_dir.is_empty() {
-                    String::new()
-                } else {
-                    section_dir
-                        .split('/')
-                        .map(slug_of)
-                        .collect::<Vec<_>>()
-                        .join("/")
-                        + "/"
-                };
-                let path = format!("/{folder_path}{slug}/");
-                let kind = if path == help_path {
-                    PageKind::Help
-                } else if section == 0 {
-                    PageKind::Page
-                } else {
-                    PageKind::Article
-                };
-                Page {
-                    source: p,
-                    kind,
-                    slug,
-                    path,
-                    section,
-                    assets: Vec::new(),
-                    rendered: Arc::default(),
-                    checks: Arc::default(),
-                    previous: None,
-                    next: None,
-                }
-            })
+            .map(|p| assemble_page(p, &section_by_dir, &help_path))
             .collect();
         if !pages.iter().any(|p| p.kind == PageKind::Help) {
             pages.push(generated_help_page(&config, &help_path));
