@@ -53,11 +53,7 @@ impl Preview {
             .site
             .entries
             .iter()
-            .map(|e| match e {
-                crate::content::Entry::Section { content_path }
-                | crate::content::Entry::Page { content_path }
-                | crate::content::Entry::Asset { content_path } => content_path.clone(),
-            })
+            .map(|e| e.content_path().to_string())
             .collect();
         // Files that exist now but were not known are new; known ones that are gone were
         // deleted (or a folder holding them was). A file that neither exists nor was known is
