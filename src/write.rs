@@ -161,23 +161,36 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 /// named like a temporary folder beside `out`, holding Haven's marker, and made by a process
 /// that is no longer running (a build running beside this one keeps its folder).
 fn unfinished(out: &Path) -> Option<PathBuf> {
-    let (parent, name) = (out.parent()?, out.file_name()?);
-    let prefix = format!(".{}.haven-tmp-", name.to_string_lossy());
-    let ended = |file_name: &str| {
-        let pid = file_name.strip_prefix(&prefix)?.split('-').next()?;
-        // Where processes cannot be looked up, every folder counts as in use.
-        let proc = Path::new("/proc");
+    let (prefix, found) = named_beside(out, "tmp");
+    // Where processes cannot be looked up, every folder counts as in use.
+    let proc = Path::new("/proc");
+    let ended = |dir: &Path| {
+        let name = dir.file_name()?.to_string_lossy();
+        let pid = name.strip_prefix(&prefix)?.split('-').next()?;
         Some(proc.join("self").exists() && !proc.join(pid).exists())
     };
-    let mut found: Vec<PathBuf> = std::fs::read_dir(parent)
-        .ok()?
+    found
+        .into_iter()
+        .find(|dir| ended(dir) == Some(true) && dir.join(MARKER).is_file())
+}
+
+/// The folders beside `out` named like its `tag` folders (`.public.haven-TAG-…`, see
+/// [`sibling`]), sorted; and that name's prefix.
+fn named_beside(out: &Path, tag: &str) -> (String, Vec<PathBuf>) {
+    let name = out.file_name().map(|n| n.to_string_lossy().into_owned());
+    let prefix = format!(".{}.haven-{tag}-", name.as_deref().unwrap_or_default());
+    let entries = name
+        .and(out.parent())
+        .and_then(|parent| std::fs::read_dir(parent).ok());
+    let mut found: Vec<PathBuf> = entries
+        .into_iter()
+        .flatten()
         .filter_map(|e| e.ok())
-        .filter(|e| ended(&e.file_name().to_string_lossy()) == Some(true))
+        .filter(|e| e.file_name().to_string_lossy().starts_with(&prefix))
         .map(|e| e.path())
-        .filter(|p| p.join(MARKER).is_file())
         .collect();
     found.sort();
-    found.into_iter().next()
+    (prefix, found)
 }
 
 /// `out`'s spare: the build before the current one, kept for reuse.
@@ -417,20 +430,7 @@ fn swap_in(tmp: &Path, out: &Path) -> Result<Option<PathBuf>, WriteError> {
 
 /// Previous sites moved aside next to `out` by earlier builds whose removal did not finish.
 pub fn leftovers(out: &Path) -> Vec<PathBuf> {
-    let (Some(parent), Some(name)) = (out.parent(), out.file_name()) else {
-        return Vec::new();
-    };
-    let prefix = format!(".{}.haven-old-", name.to_string_lossy());
-    let Ok(entries) = std::fs::read_dir(parent) else {
-        return Vec::new();
-    };
-    let mut found: Vec<PathBuf> = entries
-        .filter_map(|e| e.ok())
-        .filter(|e| e.file_name().to_string_lossy().starts_with(&prefix))
-        .map(|e| e.path())
-        .collect();
-    found.sort();
-    found
+    named_beside(out, "old").1
 }
 
 /// Removes a previous site that [`SiteWriter::finish`] moved aside (and could not keep as the
