@@ -304,3 +304,31 @@ fn previous_outputs_are_removed_after_the_new_site_is_in_place() {
     assert_eq!(leftovers(), [".public.haven-old-9-9"]);
     assert_eq!(f.read(".public.haven-old-9-9/notes.txt"), "not Haven's");
 }
+
+#[test]
+fn changes_made_to_a_built_site_are_undone_by_the_build_that_reuses_it() {
+    let f = Fixture::new();
+    let pause = || std::thread::sleep(std::time::Duration::from_millis(120));
+    // Four builds: the output and the spare each get a record in the index that the next
+    // builds trust (files written long enough before it was saved).
+    for _ in 0..4 {
+        f.build().assert_ok();
+        pause();
+    }
+    let index = f.read(".public.haven-index");
+    assert_eq!(index.lines().filter(|l| l.starts_with("tree ")).count(), 2);
+    let site = snapshot(&f.path("public"));
+    // Someone edits the live site; the next build keeps it as the spare and the one after
+    // reuses it.
+    let home = f.read("public/index.html");
+    let edited = home.replacen("<title>", "<TITLE>", 1);
+    assert_ne!(edited, home);
+    f.write("public/index.html", &edited);
+    f.write("public/extra.txt", "not part of the site");
+    f.write("public/articles/new/index.html", "not part of the site");
+    std::fs::remove_file(f.path("public/sitemap.xml")).unwrap();
+    f.build().assert_ok();
+    assert_eq!(snapshot(&f.path("public")), site);
+    f.build().assert_ok();
+    assert_eq!(snapshot(&f.path("public")), site);
+}

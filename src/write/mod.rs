@@ -7,10 +7,14 @@
 use crate::build::OutputFile;
 use crate::diagnostics::Diagnostic;
 use crate::site::FileSource;
+use index::{Fingerprint, Index, Record, Stamp, TreeId};
 use rayon::prelude::*;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+use std::io::{Read as _, Write as _};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+
+mod index;
 
 /// Marks a directory as Haven's output, so Haven may replace it.
 pub const MARKER: &str = ".haven-output";
@@ -148,6 +152,16 @@ pub struct SiteWriter {
     used: Mutex<HashSet<String>>,
     /// Files of the reused tree not written (yet) by this build; removed by `finish`.
     stale: Mutex<HashSet<String>>,
+    /// Files of the reused tree whose bytes are known from the index without reading them.
+    known: HashMap<String, Fingerprint>,
+    /// Folders of the reused tree as the index recorded them, with their stamps.
+    unchanged: HashMap<String, Stamp>,
+    /// Folders whose entries this build created or removed (their stamps changed).
+    touched: Mutex<HashSet<String>>,
+    /// The files this build wrote or kept, for the index of the new site.
+    written: Mutex<Vec<(String, Option<Fingerprint>)>>,
+    /// The index beside the output, less the record of the reused tree.
+    index: Index,
     /// Whether `tmp` is a previous tree (the spare), given back as the spare if unfinished.
     reused: bool,
     finished: bool,
@@ -202,20 +216,156 @@ fn spare(out: &Path) -> PathBuf {
     out.with_file_name(format!(".{name}.haven-spare"))
 }
 
-/// The relative paths of the files and folders in `dir`; anything else (symbolic links,
-/// sockets …) is removed so that no write can follow it out of the tree.
-fn inventory(dir: &Path) -> std::io::Result<(HashSet<String>, HashSet<String>)> {
-    let mut files = HashSet::new();
-    let mut dirs = HashSet::from([String::new()]);
-    for (rel, is_dir) in list_tree(dir, "")? {
+/// What a reused tree holds.
+#[derive(Debug, Default, PartialEq)]
+struct Inventory {
+    /// Relative paths of its files (but the marker).
+    files: HashSet<String>,
+    /// Relative paths of its folders, the root (`""`) included.
+    dirs: HashSet<String>,
+    /// The files whose bytes the index vouches for.
+    known: HashMap<String, Fingerprint>,
+    /// The folders whose entries the index vouches for, with their stamps.
+    unchanged: HashMap<String, Stamp>,
+}
+
+impl Inventory {
+    fn add(&mut self, rel: String, is_dir: bool) {
         if is_dir {
-            dirs.insert(rel);
-        } else {
-            files.insert(rel);
+            self.dirs.insert(rel);
+        } else if rel != MARKER {
+            self.files.insert(rel);
         }
     }
-    files.remove(MARKER);
-    Ok((files, dirs))
+
+    /// Forgets `rel`, and everything below it if it is a folder.
+    fn forget(&mut self, rel: &str, is_dir: bool) {
+        if !is_dir {
+            self.files.remove(rel);
+            self.known.remove(rel);
+            return;
+        }
+        let inside = format!("{rel}/");
+        self.dirs.retain(|d| d != rel && !d.starts_with(&inside));
+        self.unchanged
+            .retain(|d, _| d != rel && !d.starts_with(&inside));
+        self.files.retain(|f| !f.starts_with(&inside));
+        self.known.retain(|f, _| !f.starts_with(&inside));
+    }
+}
+
+/// The folder a relative path is in (`""` for the root).
+fn parent_of(rel: &str) -> &str {
+    rel.rsplit_once('/').map_or("", |(parent, _)| parent)
+}
+
+/// The relative paths of the files and folders in `dir`; anything else (symbolic links,
+/// sockets …) is removed so that no write can follow it out of the tree. With the tree's
+/// `record` from the index, only the folders that changed since are listed.
+fn inventory(dir: &Path, record: Option<Record>) -> std::io::Result<Inventory> {
+    if let Some(record) = record
+        && let Some(found) = inventory_from(dir, &record)?
+    {
+        return Ok(found);
+    }
+    let mut found = Inventory::default();
+    found.dirs.insert(String::new());
+    for (rel, is_dir) in list_tree(dir, "")? {
+        found.add(rel, is_dir);
+    }
+    Ok(found)
+}
+
+/// The inventory of `dir` from its record: every recorded folder and file is looked at (a
+/// `stat` each, on both cores), and the folders not as recorded (always the root, which was
+/// renamed) are listed and their differences applied. `None` when the tree contradicts the
+/// record in a way that listing changed folders cannot explain: then it is listed whole.
+fn inventory_from(dir: &Path, record: &Record) -> std::io::Result<Option<Inventory>> {
+    let dir_stamps: Vec<Option<Stamp>> = record
+        .dirs
+        .par_iter()
+        .with_min_len(64)
+        .map(|(rel, _)| Stamp::at(&dir.join(rel)))
+        .collect();
+    let file_stamps: Vec<Option<Stamp>> = record
+        .files
+        .par_iter()
+        .with_min_len(64)
+        .map(|(rel, _)| Stamp::at(&dir.join(rel)))
+        .collect();
+    let mut changed: HashSet<String> = HashSet::from([String::new()]);
+    let mut found = Inventory::default();
+    found.dirs.insert(String::new());
+    for ((rel, recorded), stamp) in record.dirs.iter().zip(&dir_stamps) {
+        if record.trusts(*stamp, *recorded) {
+            found.unchanged.insert(rel.clone(), *recorded);
+        } else {
+            changed.insert(rel.clone());
+        }
+        found.dirs.insert(rel.clone());
+    }
+    for ((rel, fingerprint), stamp) in record.files.iter().zip(&file_stamps) {
+        if stamp.is_none() && !changed.contains(parent_of(rel)) {
+            // Gone from a folder that did not change: the record is not this tree's.
+            return Ok(None);
+        }
+        found.files.insert(rel.clone());
+        if let Some(fingerprint) = fingerprint
+            && record.trusts(*stamp, fingerprint.stamp)
+        {
+            found.known.insert(rel.clone(), *fingerprint);
+        }
+    }
+    // What the record says each changed folder held.
+    let mut recorded: HashMap<String, Vec<(String, bool)>> = HashMap::new();
+    let entries = (record.dirs.iter().map(|(rel, _)| (rel, true)))
+        .chain(record.files.iter().map(|(rel, _)| (rel, false)));
+    for (rel, is_dir) in entries {
+        let at = parent_of(rel);
+        if changed.contains(at) {
+            recorded
+                .entry(at.to_string())
+                .or_default()
+                .push((rel.clone(), is_dir));
+        }
+    }
+    // Parents before their folders: a folder its parent no longer has is skipped.
+    let mut changed: Vec<String> = changed.into_iter().collect();
+    changed.sort_by_key(|rel| rel.matches('/').count() + usize::from(!rel.is_empty()));
+    for rel in changed {
+        if !found.dirs.contains(&rel) {
+            continue;
+        }
+        let listed = match list_dir(&dir.join(&rel), &rel) {
+            Ok(listed) => listed,
+            // Gone or no longer a folder though its parent did not change.
+            Err(_) => return Ok(None),
+        };
+        let listed: Vec<(String, bool)> = listed
+            .into_iter()
+            .map(|(entry, folder)| (entry, folder.is_some()))
+            .collect();
+        let now: HashSet<(&str, bool)> = listed.iter().map(|(r, d)| (r.as_str(), *d)).collect();
+        for (was, is_dir) in recorded.remove(&rel).unwrap_or_default() {
+            if !now.contains(&(was.as_str(), is_dir)) {
+                found.forget(&was, is_dir);
+            }
+        }
+        for (entry, is_dir) in listed {
+            if is_dir && !found.dirs.contains(&entry) {
+                // A folder the record does not know: all of it is new.
+                found.forget(&entry, false);
+                for (below, below_is_dir) in list_tree(&dir.join(&entry), &entry)? {
+                    found.add(below, below_is_dir);
+                }
+                found.add(entry, true);
+            } else if !is_dir && !found.files.contains(&entry) {
+                found.forget(&entry, true);
+                found.add(entry, false);
+            }
+        }
+    }
+    Ok(Some(found))
 }
 
 /// Every file and folder below `dir` as (path relative to the tree's root, whether a folder),
@@ -223,8 +373,25 @@ fn inventory(dir: &Path) -> std::io::Result<(HashSet<String>, HashSet<String>)> 
 /// site's output has a folder per page, and listing them one after the other made reusing the
 /// spare a tenth of a second of every build.
 fn list_tree(dir: &Path, rel: &str) -> std::io::Result<Vec<(String, bool)>> {
+    let listed = list_dir(dir, rel)?;
+    let nested: Vec<std::io::Result<Vec<(String, bool)>>> = listed
+        .par_iter()
+        .filter_map(|(path, folder)| Some(list_tree(folder.as_ref()?, path)))
+        .collect();
+    let mut found: Vec<(String, bool)> = listed
+        .into_iter()
+        .map(|(path, folder)| (path, folder.is_some()))
+        .collect();
+    for listed in nested {
+        found.extend(listed?);
+    }
+    Ok(found)
+}
+
+/// The files and folders directly in `dir` (see [`list_tree`]), other kinds removed: relative
+/// paths, with the full path of each folder.
+fn list_dir(dir: &Path, rel: &str) -> std::io::Result<Vec<(String, Option<PathBuf>)>> {
     let mut found = Vec::new();
-    let mut folders = Vec::new();
     for entry in std::fs::read_dir(dir)? {
         let entry = entry?;
         let name = entry.file_name();
@@ -236,20 +403,12 @@ fn list_tree(dir: &Path, rel: &str) -> std::io::Result<Vec<(String, bool)>> {
         };
         let kind = entry.file_type()?;
         if kind.is_dir() {
-            folders.push((entry.path(), path.clone()));
-            found.push((path, true));
+            found.push((path, Some(entry.path())));
         } else if kind.is_file() {
-            found.push((path, false));
+            found.push((path, None));
         } else {
             std::fs::remove_file(entry.path())?;
         }
-    }
-    let nested: Vec<std::io::Result<Vec<(String, bool)>>> = folders
-        .par_iter()
-        .map(|(folder, path)| list_tree(folder, path))
-        .collect();
-    for listed in nested {
-        found.extend(listed?);
     }
     Ok(found)
 }
@@ -268,8 +427,12 @@ impl SiteWriter {
             // A build that was stopped (Ctrl-C) leaves its folder behind, holding the spare it
             // took or the start of a first build: it serves as the spare.
             || unfinished(&out).is_some_and(|left| std::fs::rename(left, &tmp).is_ok());
-        let (files, dirs) = if reused {
-            match inventory(&tmp) {
+        let (index, record) = Index::read(
+            &index::path(&out),
+            if reused { TreeId::of(&tmp) } else { None },
+        );
+        let found = if reused {
+            match inventory(&tmp, record) {
                 Ok(found) => found,
                 Err(e) => {
                     let _ = remove_tree(&tmp);
@@ -284,14 +447,22 @@ impl SiteWriter {
                 let _ = std::fs::remove_dir(&tmp);
                 return Err(io(&tmp)(e));
             }
-            (HashSet::new(), HashSet::from([String::new()]))
+            Inventory {
+                dirs: HashSet::from([String::new()]),
+                ..Inventory::default()
+            }
         };
         Ok(SiteWriter {
             out,
             tmp,
-            dirs: Mutex::new(dirs),
+            dirs: Mutex::new(found.dirs),
             used: Mutex::new(HashSet::from([String::new()])),
-            stale: Mutex::new(files),
+            stale: Mutex::new(found.files),
+            known: found.known,
+            unchanged: found.unchanged,
+            touched: Mutex::new(HashSet::new()),
+            written: Mutex::new(Vec::new()),
+            index,
             reused,
             finished: false,
         })
@@ -311,6 +482,7 @@ impl SiteWriter {
                 // The reused tree has a file where this build needs a folder.
                 std::fs::remove_file(&path).map_err(io(&path))?;
             }
+            self.touch(rel);
             match std::fs::create_dir(&path) {
                 Ok(()) => {}
                 // Another thread made it first.
@@ -330,6 +502,9 @@ impl SiteWriter {
         }
         let path = self.tmp.join(rel);
         let existed = lock(&self.stale).remove(rel);
+        if !existed {
+            self.touch(rel);
+        }
         if !existed && lock(&self.dirs).remove(rel) {
             // The reused tree has a folder where this build writes a file.
             std::fs::remove_dir_all(&path).map_err(io(&path))?;
@@ -337,19 +512,69 @@ impl SiteWriter {
             lock(&self.stale).retain(|f| !f.starts_with(&inside));
             lock(&self.dirs).retain(|d| !d.starts_with(&inside));
         }
-        match file {
+        let fingerprint = match file {
             OutputFile::Generated(bytes) => {
-                // An unchanged file is left alone: reading it back is cheaper than writing
-                // it again, and its disk blocks stay as they are.
-                if existed && std::fs::read(&path).is_ok_and(|old| old == bytes.as_slice()) {
-                    return Ok(());
-                }
-                std::fs::write(&path, bytes.as_slice())
+                // An unchanged file is left alone: its disk blocks stay as they are, and
+                // knowing it from the index (or reading it back) is cheaper than writing it.
+                let hash = index::content_hash(bytes);
+                let stamp = match self.known.get(rel) {
+                    Some(known) if existed => (known.hash == hash
+                        && known.stamp.size == bytes.len() as u64)
+                        .then_some(Some(known.stamp)),
+                    _ if existed => same_bytes(&path, bytes),
+                    _ => None,
+                };
+                let stamp = match stamp {
+                    Some(stamp) => stamp,
+                    None => write_file(&path, bytes).map_err(io(&path))?,
+                };
+                stamp.map(|stamp| Fingerprint { stamp, hash })
             }
-            OutputFile::Copied(FileSource::Embedded(bytes)) => std::fs::write(&path, bytes),
-            OutputFile::Copied(FileSource::Disk(src)) => std::fs::copy(src, &path).map(|_| ()),
+            OutputFile::Copied(FileSource::Embedded(bytes)) => {
+                std::fs::write(&path, bytes).map_err(io(&path))?;
+                None
+            }
+            OutputFile::Copied(FileSource::Disk(src)) => {
+                std::fs::copy(src, &path).map_err(io(&path))?;
+                None
+            }
+        };
+        lock(&self.written).push((rel.to_string(), fingerprint));
+        Ok(())
+    }
+
+    /// Notes that an entry is created or removed at `rel`, changing its folder.
+    fn touch(&self, rel: &str) {
+        let folder = parent_of(rel);
+        if self.unchanged.contains_key(folder) {
+            lock(&self.touched).insert(folder.to_string());
         }
-        .map_err(io(&path))
+    }
+
+    /// The record of the finished tree for the index: its folders' stamps as they are now (as
+    /// the index had them, for those this build did not change), and the files written.
+    /// `None` if a folder cannot be looked at.
+    fn record(&self) -> Option<Record> {
+        let mut record = Record::starting_now();
+        let touched = lock(&self.touched);
+        let dirs: Vec<(String, Option<Stamp>)> = lock(&self.used)
+            .iter()
+            .filter(|rel| !rel.is_empty())
+            .map(|rel| {
+                let kept = self.unchanged.get(rel).filter(|_| !touched.contains(rel));
+                (rel.clone(), kept.copied())
+            })
+            .collect();
+        record.dirs = dirs
+            .into_par_iter()
+            .with_min_len(64)
+            .map(|(rel, kept)| {
+                let stamp = kept.or_else(|| Stamp::at(&self.tmp.join(&rel)))?;
+                Some((rel, stamp))
+            })
+            .collect::<Option<Vec<_>>>()?;
+        record.files = std::mem::take(&mut *lock(&self.written));
+        Some(record)
     }
 
     /// Removes what the reused tree had and this build did not write.
@@ -357,6 +582,7 @@ impl SiteWriter {
         let stale: Vec<String> = lock(&self.stale).drain().collect();
         stale.par_iter().try_for_each(|rel| {
             let path = self.tmp.join(rel);
+            self.touch(rel);
             std::fs::remove_file(&path).map_err(io(&path))
         })?;
         // Folders this build did not write into, deepest first (they are empty by now).
@@ -369,6 +595,7 @@ impl SiteWriter {
         unneeded.sort_by_key(|d| std::cmp::Reverse(d.matches('/').count()));
         for rel in unneeded {
             let path = self.tmp.join(&rel);
+            self.touch(&rel);
             std::fs::remove_dir(&path).map_err(io(&path))?;
         }
         Ok(())
@@ -380,13 +607,27 @@ impl SiteWriter {
     pub fn finish(mut self) -> Result<Option<PathBuf>, WriteError> {
         self.remove_stale()?;
         std::fs::write(self.tmp.join(MARKER), MARKER_TEXT).map_err(io(&self.tmp))?;
+        let record = self.record();
+        let tree = TreeId::of(&self.tmp);
         let old = swap_in(&self.tmp, &self.out)?;
         self.finished = true;
-        Ok(old.and_then(|old| {
-            let spare = spare(&self.out);
+        let spare = spare(&self.out);
+        let old = old.and_then(|old| {
             let kept = !spare.exists() && std::fs::rename(&old, &spare).is_ok();
             (!kept).then_some(old)
-        }))
+        });
+        // The index holds the new site's record and, if the spare is the site just replaced,
+        // its record from the build before. The site is complete either way: an index that
+        // cannot be written only makes the build that reuses the tree list it.
+        let index_path = index::path(&self.out);
+        let index = std::mem::take(&mut self.index);
+        let keep: Vec<TreeId> = TreeId::of(&spare).into_iter().collect();
+        let saved = match (tree, record) {
+            (Some(tree), Some(record)) => index.save(&index_path, tree, &record, &keep),
+            _ => std::fs::remove_file(&index_path),
+        };
+        drop(saved);
+        Ok(old)
     }
 }
 
@@ -411,6 +652,26 @@ impl crate::build::Sink for SiteWriter {
         self.write(&path, &file)
             .map_err(|e| Diagnostic::error("write", e.to_string()))
     }
+}
+
+/// The stamp of the file at `path` if it holds exactly `bytes` (`Some(None)` where stamps are
+/// not available); `None` if it differs or cannot be read.
+fn same_bytes(path: &Path, bytes: &[u8]) -> Option<Option<Stamp>> {
+    let mut file = std::fs::File::open(path).ok()?;
+    let meta = file.metadata().ok()?;
+    if meta.len() != bytes.len() as u64 {
+        return None;
+    }
+    let mut old = vec![0; bytes.len()];
+    file.read_exact(&mut old).ok()?;
+    (old == bytes).then(|| Stamp::of(&meta))
+}
+
+/// Writes `bytes` to a new or truncated file at `path`; returns the file's stamp after.
+fn write_file(path: &Path, bytes: &[u8]) -> std::io::Result<Option<Stamp>> {
+    let mut file = std::fs::File::create(path)?;
+    file.write_all(bytes)?;
+    Ok(file.metadata().ok().as_ref().and_then(Stamp::of))
 }
 
 fn swap_in(tmp: &Path, out: &Path) -> Result<Option<PathBuf>, WriteError> {
@@ -479,6 +740,25 @@ mod tests {
             .try_for_each(|(rel, file)| writer.write(rel, file))?;
         writer.finish()
     }
+
+    /// [`write_site`] as in a real build, where the pages were written long enough before the
+    /// index is saved for the next build to trust its record (a test writes them so quickly
+    /// that every entry would count as changed in the recording's clock tick).
+    fn write_site_settled(output: &Output, out: &Path, root: &Path) {
+        let writer = SiteWriter::create(out, root).unwrap();
+        for (rel, file) in &output.files {
+            writer.write(rel, file).unwrap();
+        }
+        settle();
+        writer.finish().unwrap();
+    }
+
+    fn settle() {
+        std::thread::sleep(std::time::Duration::from_nanos(
+            index::RACY_NANOS as u64 + 30_000_000,
+        ));
+    }
+
     use std::sync::Arc;
 
     fn output(files: &[(&str, &str)]) -> Output {
@@ -536,10 +816,13 @@ mod tests {
             ("c/x.txt", "x"),
         ]);
         assert_eq!(write_site(&first, &out, root.path()).unwrap(), None);
-        assert_eq!(names(root.path()), ["public"]);
+        assert_eq!(names(root.path()), [".public.haven-index", "public"]);
         let second = output(&[("index.html", "3"), ("c/x.txt", "x")]);
         assert_eq!(write_site(&second, &out, root.path()).unwrap(), None);
-        assert_eq!(names(root.path()), [".public.haven-spare", "public"]);
+        assert_eq!(
+            names(root.path()),
+            [".public.haven-index", ".public.haven-spare", "public"]
+        );
         assert_eq!(
             tree(&out),
             [
@@ -559,7 +842,10 @@ mod tests {
         assert_eq!(tree(&out), tree_of(&third));
         assert_eq!(inode(&out.join("c/x.txt")), kept);
         assert_eq!(tree(&spare(&out)), tree_of(&second));
-        assert_eq!(names(root.path()), [".public.haven-spare", "public"]);
+        assert_eq!(
+            names(root.path()),
+            [".public.haven-index", ".public.haven-spare", "public"]
+        );
         assert!(leftovers(&out).is_empty());
         // Only Haven's own previous outputs can be removed by remove_old.
         assert!(remove_old(root.path()).is_err());
@@ -618,6 +904,106 @@ mod tests {
     }
 
     #[test]
+    fn the_next_build_knows_an_indexed_spare_without_listing_or_reading_it() {
+        let root = tempfile::tempdir().unwrap();
+        let out = root.path().join("public");
+        let first = output(&[("index.html", "1"), ("a/b/index.html", "2"), ("c/x", "x")]);
+        write_site_settled(&first, &out, root.path());
+        write_site_settled(&output(&[("index.html", "2")]), &out, root.path());
+        let writer = SiteWriter::create(&out, root.path()).unwrap();
+        let mut known: Vec<&str> = writer.known.keys().map(String::as_str).collect();
+        known.sort();
+        assert_eq!(known, ["a/b/index.html", "c/x", "index.html"]);
+        let mut unchanged: Vec<&str> = writer.unchanged.keys().map(String::as_str).collect();
+        unchanged.sort();
+        assert_eq!(unchanged, ["a", "a/b", "c"]);
+        let kept = inode(&writer.tmp.join("a/b/index.html"));
+        let third = output(&[
+            ("index.html", "3"),
+            ("a/b/index.html", "2"),
+            ("a/b/new", "n"),
+        ]);
+        for (rel, file) in &third.files {
+            writer.write(rel, file).unwrap();
+        }
+        settle();
+        writer.finish().unwrap();
+        assert_eq!(tree(&out), tree_of(&third));
+        assert_eq!(inode(&out.join("a/b/index.html")), kept);
+        // The folders this build changed are recorded as they are now.
+        write_site_settled(&output(&[("index.html", "4")]), &out, root.path());
+        let writer = SiteWriter::create(&out, root.path()).unwrap();
+        let mut unchanged: Vec<&str> = writer.unchanged.keys().map(String::as_str).collect();
+        unchanged.sort();
+        assert_eq!(unchanged, ["a", "a/b"]);
+        assert_eq!(writer.known.len(), 3);
+    }
+
+    #[test]
+    fn changes_made_to_an_indexed_spare_are_found() {
+        let root = tempfile::tempdir().unwrap();
+        let out = root.path().join("public");
+        let outside = root.path().join("outside");
+        std::fs::write(&outside, "mine").unwrap();
+        let site = output(&[
+            ("index.html", "1"),
+            ("a/b/index.html", "same size"),
+            ("c/x", "x"),
+            ("d/index.html", "d"),
+            ("e/index.html", "e"),
+            ("l", "link"),
+        ]);
+        let other = output(&[("index.html", "2")]);
+        write_site_settled(&site, &out, root.path());
+        write_site_settled(&other, &out, root.path());
+        // Someone adds to the spare (the first build) and changes a file in place after its
+        // record was saved. The third build writes what the first one did: only the index
+        // could make it skip a file or keep one, and it must not.
+        let spare = spare(&out);
+        std::fs::write(spare.join("a/b/index.html"), "SAME SIZE").unwrap();
+        std::fs::write(spare.join("a/extra.txt"), "stale").unwrap();
+        std::fs::create_dir_all(spare.join("c/y")).unwrap();
+        std::fs::write(spare.join("c/y/z.txt"), "stale").unwrap();
+        write_site_settled(&site, &out, root.path());
+        assert_eq!(tree(&out), tree_of(&site));
+
+        // Then removes entries and swaps files and folders.
+        write_site_settled(&other, &out, root.path());
+        assert_eq!(tree(&spare), tree_of(&site));
+        std::fs::remove_file(spare.join("c/x")).unwrap();
+        std::fs::remove_dir_all(spare.join("d")).unwrap();
+        std::fs::write(spare.join("d"), "now a file").unwrap();
+        std::fs::remove_file(spare.join("e/index.html")).unwrap();
+        std::fs::create_dir(spare.join("e/index.html")).unwrap();
+        std::fs::remove_file(spare.join("l")).unwrap();
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(&outside, spare.join("l")).unwrap();
+        write_site_settled(&site, &out, root.path());
+        assert_eq!(tree(&out), tree_of(&site));
+        assert_eq!(std::fs::read_to_string(&outside).unwrap(), "mine");
+    }
+
+    #[test]
+    fn a_spare_without_a_usable_record_is_listed() {
+        let root = tempfile::tempdir().unwrap();
+        let out = root.path().join("public");
+        let first = output(&[("index.html", "1"), ("a/index.html", "a")]);
+        let second = output(&[("index.html", "2"), ("b/index.html", "b")]);
+        write_site_settled(&first, &out, root.path());
+        write_site_settled(&second, &out, root.path());
+        std::fs::write(spare(&out).join("a/extra.txt"), "stale").unwrap();
+        std::fs::write(index::path(&out), "haven-index 1\ntree 1 2 3 4").unwrap();
+        write_site_settled(&second, &out, root.path());
+        assert_eq!(tree(&out), tree_of(&second));
+        // The index was saved again, with the records of the new site and of the spare.
+        std::fs::write(out.join("b/extra.txt"), "stale").unwrap();
+        write_site_settled(&first, &out, root.path());
+        write_site_settled(&first, &out, root.path());
+        assert_eq!(tree(&out), tree_of(&first));
+        assert_eq!(tree(&spare(&out)), tree_of(&first));
+    }
+
+    #[test]
     fn refuses_dangerous_targets() {
         let root = tempfile::tempdir().unwrap();
         std::fs::create_dir(root.path().join("content")).unwrap();
@@ -657,11 +1043,7 @@ mod tests {
             std::fs::read_to_string(out.join("index.html")).unwrap(),
             "1"
         );
-        let names: Vec<String> = std::fs::read_dir(root.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        assert_eq!(names, ["public"]);
+        assert_eq!(names(root.path()), [".public.haven-index", "public"]);
     }
 
     #[test]
@@ -680,7 +1062,10 @@ mod tests {
             writer.write("b/index.html", &file).unwrap();
             // Dropped without finish(), as when the content has an error.
         }
-        assert_eq!(names(root.path()), [".public.haven-spare", "public"]);
+        assert_eq!(
+            names(root.path()),
+            [".public.haven-index", ".public.haven-spare", "public"]
+        );
         assert_eq!(tree(&out), tree_of(&second));
         assert_eq!(inode(&spare(&out).join("a/index.html")), kept);
         // The next build reuses it, half-written as it is, and writes the site exactly.
@@ -722,7 +1107,10 @@ mod tests {
             .unwrap()
             .to_string_lossy()
             .into_owned();
-        assert_eq!(names(root.path()), [running_name, "public".into()]);
+        assert_eq!(
+            names(root.path()),
+            [".public.haven-index".into(), running_name, "public".into()]
+        );
         std::fs::remove_dir_all(&running_tmp).unwrap();
 
         // A rebuild stopped after taking the spare.
@@ -733,11 +1121,18 @@ mod tests {
         stop(writer);
         assert_eq!(
             names(root.path()),
-            [".public.haven-tmp-4194305-1", "public"]
+            [
+                ".public.haven-index",
+                ".public.haven-tmp-4194305-1",
+                "public"
+            ]
         );
         let third = output(&[("index.html", "3"), ("b/index.html", "b")]);
         write_site(&third, &out, root.path()).unwrap();
-        assert_eq!(names(root.path()), [".public.haven-spare", "public"]);
+        assert_eq!(
+            names(root.path()),
+            [".public.haven-index", ".public.haven-spare", "public"]
+        );
         assert_eq!(tree(&out), tree_of(&third));
         assert_eq!(tree(&spare(&out)), tree_of(&second));
     }
