@@ -162,12 +162,24 @@ pub fn read_front_matter(path: &Path, display: &Path) -> Result<String, Diagnost
 }
 
 fn read_front_matter_from(path: &Path, display: &Path, first: u64) -> Result<String, Diagnostic> {
+    let file = std::fs::File::open(path).map_err(read_error(display))?;
+    read_front_matter_of(file, display, first)
+}
+
+/// [`read_front_matter_from`] on an open file.
+fn read_front_matter_of(
+    mut file: impl std::io::Read,
+    display: &Path,
+    first: u64,
+) -> Result<String, Diagnostic> {
     use std::io::Read as _;
     let io = read_error(display);
-    let mut file = std::fs::File::open(path).map_err(io)?;
     let mut bytes = Vec::new();
     let mut want = first;
     loop {
+        // Room for the whole read first: into an empty buffer, `read_to_end` would read 32
+        // bytes, then 32, 64, 128 … (seven reads for the first two kilobytes).
+        bytes.reserve(usize::try_from(want).unwrap_or(usize::MAX));
         let read = (&mut file).take(want).read_to_end(&mut bytes).map_err(io)?;
         if (read as u64) < want {
             // The end of the file: it is all here.
@@ -307,6 +319,26 @@ mod tests {
                 "page b.md",
             ]
         );
+    }
+
+    #[test]
+    fn the_front_matter_of_a_long_file_is_one_read() {
+        struct Counted<'a>(&'a [u8], usize);
+        impl std::io::Read for Counted<'_> {
+            fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+                self.1 += 1;
+                self.0.read(buf)
+            }
+        }
+        let body = "A line of the article.\n".repeat(1000);
+        let text = format!(
+            "---\ntitle: A\ndescription: {}\n---\n{body}",
+            "x".repeat(900)
+        );
+        let mut file = Counted(text.as_bytes(), 0);
+        let head = read_front_matter_of(&mut file, Path::new("content/a.md"), 2048).unwrap();
+        assert!(text.starts_with(&head) && head.ends_with("---\n") && head.len() < 2048);
+        assert_eq!(file.1, 1);
     }
 
     #[test]
