@@ -12,7 +12,8 @@
 //! without its change time moving, so entries changed shortly before the recording are never
 //! trusted.
 
-use std::fmt::Write as _;
+use rayon::prelude::*;
+use std::io::Write as _;
 use std::path::Path;
 
 /// The file's name beside the output `out` (`.public.haven-index`).
@@ -134,34 +135,90 @@ impl Record {
         found == Some(recorded) && recorded.changed < self.since
     }
 
-    fn write_to(&self, tree: TreeId, text: &mut String) {
-        let _ = writeln!(
-            text,
-            "tree {} {} {} {} {}",
-            tree.dev,
-            tree.ino,
-            self.since,
-            self.dirs.len(),
-            self.files.len()
-        );
-        for (rel, s) in &self.dirs {
-            let _ = writeln!(text, "d {} {} {} {rel}", s.ino, s.changed, s.size);
+    /// The record as text, in pieces formatted on all cores: a site's record is some 25,000
+    /// lines, formatted while the build waits to finish.
+    fn to_text(&self, tree: TreeId) -> Vec<Vec<u8>> {
+        let mut head = b"tree ".to_vec();
+        for n in [tree.dev, tree.ino] {
+            push_number(&mut head, false, n);
+            head.push(b' ');
         }
-        for (rel, fingerprint) in &self.files {
-            match fingerprint {
-                Some(Fingerprint { stamp: s, hash }) => {
-                    let _ = writeln!(
-                        text,
-                        "f {} {} {} {hash:032x} {rel}",
-                        s.ino, s.changed, s.size
-                    );
-                }
-                None => {
-                    let _ = writeln!(text, "f - {rel}");
-                }
+        push_number(&mut head, self.since < 0, self.since.unsigned_abs());
+        for n in [self.dirs.len(), self.files.len()] {
+            head.push(b' ');
+            push_number(&mut head, false, n as u64);
+        }
+        head.push(b'\n');
+        let stamp = |text: &mut Vec<u8>, s: &Stamp| {
+            push_number(text, false, s.ino);
+            text.push(b' ');
+            push_number(text, s.changed < 0, s.changed.unsigned_abs());
+            text.push(b' ');
+            push_number(text, false, s.size);
+            text.push(b' ');
+        };
+        let dirs = self.dirs.par_chunks(1024).map(|chunk| {
+            let mut text = Vec::with_capacity(chunk.len() * 96);
+            for (rel, s) in chunk {
+                text.extend_from_slice(b"d ");
+                stamp(&mut text, s);
+                text.extend_from_slice(rel.as_bytes());
+                text.push(b'\n');
             }
+            text
+        });
+        let files = self.files.par_chunks(1024).map(|chunk| {
+            let mut text = Vec::with_capacity(chunk.len() * 128);
+            for (rel, fingerprint) in chunk {
+                text.extend_from_slice(b"f ");
+                match fingerprint {
+                    Some(Fingerprint { stamp: s, hash }) => {
+                        stamp(&mut text, s);
+                        push_hex(&mut text, *hash);
+                        text.push(b' ');
+                    }
+                    None => text.extend_from_slice(b"- "),
+                }
+                text.extend_from_slice(rel.as_bytes());
+                text.push(b'\n');
+            }
+            text
+        });
+        let mut text = vec![head];
+        text.par_extend(dirs);
+        text.par_extend(files);
+        text
+    }
+}
+
+/// Appends `n` in decimal, after a minus sign if `negative` (`write!` costs several times as
+/// much, for 75,000 numbers).
+fn push_number(text: &mut Vec<u8>, negative: bool, n: u64) {
+    if negative {
+        text.push(b'-');
+    }
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut rest = n;
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
         }
     }
+    text.extend_from_slice(&digits[at..]);
+}
+
+/// Appends `n` as 32 lowercase hexadecimal digits.
+fn push_hex(text: &mut Vec<u8>, n: u128) {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut digits = [0u8; 32];
+    for (i, digit) in digits.iter_mut().enumerate() {
+        *digit = DIGITS[((n >> (4 * (31 - i))) & 15) as usize];
+    }
+    text.extend_from_slice(&digits);
 }
 
 /// The records of an index file that a build keeps: those of the trees it does not reuse, as
@@ -205,7 +262,6 @@ impl Index {
         record: &Record,
         keep: &[TreeId],
     ) -> std::io::Result<()> {
-        let mut text = String::from(HEADER);
         if record
             .dirs
             .iter()
@@ -217,13 +273,19 @@ impl Index {
             // have one): no record, so the tree is listed.
             return std::fs::remove_file(path);
         }
-        record.write_to(tree, &mut text);
-        for (id, kept) in self.records {
-            if keep.contains(&id) && id != tree {
-                text.push_str(&kept);
+        let text = record.to_text(tree);
+        let mut file = std::io::BufWriter::with_capacity(1 << 16, std::fs::File::create(path)?);
+        file.write_all(HEADER.as_bytes())?;
+        for piece in &text {
+            file.write_all(piece)?;
+        }
+        for (id, kept) in &self.records {
+            if keep.contains(id) && id != &tree {
+                file.write_all(kept.as_bytes())?;
             }
         }
-        std::fs::write(path, text)
+        file.into_inner().map_err(|e| e.into_error())?;
+        Ok(())
     }
 }
 
@@ -346,6 +408,21 @@ mod tests {
         assert!(Index::read(&file, Some(one)).1.is_none());
         assert!(Index::read(&file, Some(two)).1.is_some());
         assert!(Index::read(&file, Some(three)).1.is_some());
+    }
+
+    #[test]
+    fn numbers_are_written_as_they_are_read() {
+        for n in [0, 7, -7, i64::MIN, i64::MAX] {
+            let mut text = Vec::new();
+            push_number(&mut text, n < 0, n.unsigned_abs());
+            assert_eq!(text, n.to_string().as_bytes());
+        }
+        let mut text = Vec::new();
+        push_number(&mut text, false, u64::MAX);
+        assert_eq!(text, u64::MAX.to_string().as_bytes());
+        let mut text = Vec::new();
+        push_hex(&mut text, u128::MAX - 7);
+        assert_eq!(text, format!("{:032x}", u128::MAX - 7).as_bytes());
     }
 
     #[test]
