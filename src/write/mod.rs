@@ -238,19 +238,28 @@ impl Inventory {
         }
     }
 
-    /// Forgets `rel`, and everything below it if it is a folder.
-    fn forget(&mut self, rel: &str, is_dir: bool) {
-        if !is_dir {
-            self.files.remove(rel);
-            self.known.remove(rel);
+    /// Forgets the folders `gone` and everything in them, in one pass however many there are.
+    fn forget_folders(&mut self, gone: &HashSet<String>) {
+        if gone.is_empty() {
             return;
         }
-        let inside = format!("{rel}/");
-        self.dirs.retain(|d| d != rel && !d.starts_with(&inside));
-        self.unchanged
-            .retain(|d, _| d != rel && !d.starts_with(&inside));
-        self.files.retain(|f| !f.starts_with(&inside));
-        self.known.retain(|f, _| !f.starts_with(&inside));
+        self.dirs.retain(|d| !within(d, gone));
+        self.unchanged.retain(|d, _| !within(d, gone));
+        self.files.retain(|f| !within(parent_of(f), gone));
+        self.known.retain(|f, _| !within(parent_of(f), gone));
+    }
+}
+
+/// Whether the folder `rel` is one of `folders` or inside one.
+fn within(mut rel: &str, folders: &HashSet<String>) -> bool {
+    loop {
+        if folders.contains(rel) {
+            return true;
+        }
+        if rel.is_empty() {
+            return false;
+        }
+        rel = parent_of(rel);
     }
 }
 
@@ -332,8 +341,9 @@ fn inventory_from(dir: &Path, record: &Record) -> std::io::Result<Option<Invento
     // Parents before their folders: a folder its parent no longer has is skipped.
     let mut changed: Vec<String> = changed.into_iter().collect();
     changed.sort_by_key(|rel| rel.matches('/').count() + usize::from(!rel.is_empty()));
+    let mut gone = HashSet::new();
     for rel in changed {
-        if !found.dirs.contains(&rel) {
+        if within(&rel, &gone) {
             continue;
         }
         let listed = match list_dir(&dir.join(&rel), &rel) {
@@ -347,24 +357,29 @@ fn inventory_from(dir: &Path, record: &Record) -> std::io::Result<Option<Invento
             .collect();
         let now: HashSet<(&str, bool)> = listed.iter().map(|(r, d)| (r.as_str(), *d)).collect();
         for (was, is_dir) in recorded.remove(&rel).unwrap_or_default() {
-            if !now.contains(&(was.as_str(), is_dir)) {
-                found.forget(&was, is_dir);
+            if now.contains(&(was.as_str(), is_dir)) {
+                continue;
+            }
+            if is_dir {
+                gone.insert(was);
+            } else {
+                found.files.remove(&was);
+                found.known.remove(&was);
             }
         }
         for (entry, is_dir) in listed {
-            if is_dir && !found.dirs.contains(&entry) {
-                // A folder the record does not know: all of it is new.
-                found.forget(&entry, false);
+            if !is_dir {
+                found.add(entry, false);
+            } else if !found.dirs.contains(&entry) {
+                // A folder the record does not know (or knew as a file): all of it is new.
                 for (below, below_is_dir) in list_tree(&dir.join(&entry), &entry)? {
                     found.add(below, below_is_dir);
                 }
                 found.add(entry, true);
-            } else if !is_dir && !found.files.contains(&entry) {
-                found.forget(&entry, true);
-                found.add(entry, false);
             }
         }
     }
+    found.forget_folders(&gone);
     Ok(Some(found))
 }
 
@@ -951,6 +966,7 @@ mod tests {
             ("c/x", "x"),
             ("d/index.html", "d"),
             ("e/index.html", "e"),
+            ("f/index.html", "f"),
             ("l", "link"),
         ]);
         let other = output(&[("index.html", "2")]);
@@ -971,6 +987,7 @@ mod tests {
         write_site_settled(&other, &out, root.path());
         assert_eq!(tree(&spare), tree_of(&site));
         std::fs::remove_file(spare.join("c/x")).unwrap();
+        std::fs::remove_dir_all(spare.join("a")).unwrap();
         std::fs::remove_dir_all(spare.join("d")).unwrap();
         std::fs::write(spare.join("d"), "now a file").unwrap();
         std::fs::remove_file(spare.join("e/index.html")).unwrap();
@@ -978,7 +995,14 @@ mod tests {
         std::fs::remove_file(spare.join("l")).unwrap();
         #[cfg(unix)]
         std::os::unix::fs::symlink(&outside, spare.join("l")).unwrap();
-        write_site_settled(&site, &out, root.path());
+        let writer = SiteWriter::create(&out, root.path()).unwrap();
+        // The record still serves for what did not change.
+        assert!(writer.unchanged.contains_key("f"));
+        assert!(writer.known.contains_key("f/index.html"));
+        for (rel, file) in &site.files {
+            writer.write(rel, file).unwrap();
+        }
+        writer.finish().unwrap();
         assert_eq!(tree(&out), tree_of(&site));
         assert_eq!(std::fs::read_to_string(&outside).unwrap(), "mine");
     }
