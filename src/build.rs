@@ -7,7 +7,7 @@
 
 use crate::diagnostics::Diagnostic;
 use crate::render::context::{self, Pager};
-use crate::site::{FileSource, PageKind, Site, normalise_alias};
+use crate::site::{FileSource, Page, PageKind, Site, normalise_alias};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -73,7 +73,7 @@ pub enum Job {
 }
 
 /// Every listing's pagers, and the `section` value its articles show, computed once per render.
-struct Listings {
+pub struct Listings {
     sections: Vec<Vec<Pager>>,
     terms: Vec<Vec<Vec<Pager>>>,
     /// `section` for the articles of each section (without its page list).
@@ -81,7 +81,7 @@ struct Listings {
 }
 
 impl Listings {
-    fn new(site: &Site) -> Listings {
+    pub fn new(site: &Site) -> Listings {
         Listings {
             section_values: site
                 .sections
@@ -170,11 +170,31 @@ pub fn render_site(site: &Site) -> Result<(Output, Stats), Vec<Diagnostic>> {
 /// Renders the whole site, handing every file to `sink` as soon as it is ready. On error the
 /// sink may have received some files; the caller discards them.
 pub fn render_site_into(site: &Site, sink: &dyn Sink) -> Result<Stats, Vec<Diagnostic>> {
+    render_into(site, sink, false)
+}
+
+/// Like [`render_site_into`] for a site loaded with [`Site::load_into`], whose pages went to
+/// `sink` as they were loaded: renders everything else.
+pub fn render_rest_into(site: &Site, sink: &dyn Sink) -> Result<Stats, Vec<Diagnostic>> {
+    render_into(site, sink, true)
+}
+
+fn render_into(
+    site: &Site,
+    sink: &dyn Sink,
+    pages_written: bool,
+) -> Result<Stats, Vec<Diagnostic>> {
     let summaries = context::summaries(site);
     let listings = Listings::new(site);
-    let jobs = listings.all_jobs(site);
+    let mut jobs = listings.all_jobs(site);
+    if pages_written {
+        jobs.retain(|job| !matches!(job, Job::Page(_)));
+    }
     let (rendered, mut errors) = render_jobs(site, &jobs, &listings, summaries, sink);
-    let page_files: std::collections::HashSet<String> = rendered.into_iter().collect();
+    let mut page_files: std::collections::HashSet<String> = rendered.into_iter().collect();
+    if pages_written {
+        page_files.extend(site.pages.iter().map(|p| output_path(&p.path)));
+    }
 
     // Everything besides the listed pages; later entries replace earlier ones.
     let mut extras: BTreeMap<String, OutputFile> = BTreeMap::new();
@@ -454,16 +474,8 @@ fn render_job(
     let mut ctx = Context::new();
     let template = match job {
         Job::Page(i) => {
-            let page = &site.pages[i];
-            ctx.insert_value("page", context::page_value(site, i, summaries));
-            match page.kind {
-                PageKind::Article => {
-                    ctx.insert_value("section", listings.section_values[page.section].clone());
-                    "article.html"
-                }
-                PageKind::Page => "page.html",
-                PageKind::Help => "help.html",
-            }
+            let summary = summaries.get(i).cloned().unwrap_or_else(tera::Value::none);
+            return render_page_job(site, &site.pages[i], &summary, listings);
         }
         Job::Section(i, n) => {
             let s = &site.sections[i];
@@ -520,20 +532,38 @@ fn render_job(
     ctx.insert("current_path", &url_path);
     ctx.insert("current_url", &site.permalink(&path));
     let html = site.templates.render(template, &ctx)?;
-    if let Job::Page(i) = job {
-        check_safety_slots(site, i, template, &html)?;
-    }
     Ok((output_path(&path), html.into_bytes()))
 }
 
-/// An article template must print the content warning and crisis notice an article needs.
-fn check_safety_slots(
+/// A page's output path and HTML; `summary` is its summary value (see `context::summaries`).
+pub fn render_page_job(
     site: &Site,
-    page: usize,
-    template: &str,
-    html: &str,
-) -> Result<(), Diagnostic> {
-    let p = &site.pages[page];
+    page: &Page,
+    summary: &tera::Value,
+    listings: &Listings,
+) -> Result<(String, Vec<u8>), Diagnostic> {
+    let mut ctx = Context::new();
+    ctx.insert_value("page", context::page_value(site, page, summary));
+    let template = match page.kind {
+        PageKind::Article => {
+            ctx.insert_value("section", listings.section_values[page.section].clone());
+            "article.html"
+        }
+        PageKind::Page => "page.html",
+        PageKind::Help => "help.html",
+    };
+    ctx.insert(
+        "current_path",
+        &format!("{}{}", site.config.base_path(), page.path),
+    );
+    ctx.insert("current_url", &site.permalink(&page.path));
+    let html = site.templates.render(template, &ctx)?;
+    check_safety_slots(site, page, template, &html)?;
+    Ok((output_path(&page.path), html.into_bytes()))
+}
+
+/// An article template must print the content warning and crisis notice an article needs.
+fn check_safety_slots(site: &Site, p: &Page, template: &str, html: &str) -> Result<(), Diagnostic> {
     if p.kind != PageKind::Article {
         return Ok(());
     }
@@ -577,6 +607,43 @@ mod tests {
         assert_eq!(output_path("/"), "index.html");
         assert_eq!(output_path("/articles/a/"), "articles/a/index.html");
         assert_eq!(output_path("/old/page.html"), "old/page.html");
+    }
+
+    /// A site whose pages are written as their bodies are rendered (`haven build` over a
+    /// previous build) is the same site, file for file, as one rendered after loading; and no
+    /// page keeps its HTML.
+    #[test]
+    fn a_site_written_while_it_loads_is_the_same_site() {
+        let options = crate::site::LoadOptions {
+            root: std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")),
+            drafts: false,
+            base_url: None,
+            serve: false,
+            today: Some("2026-06-01".parse().expect("a date")),
+            checks_only: false,
+        };
+        let bytes = |files: &BTreeMap<String, OutputFile>| -> Vec<(String, Vec<u8>)> {
+            files
+                .iter()
+                .map(|(path, file)| {
+                    let bytes = file.bytes().expect("readable").into_owned();
+                    (path.clone(), bytes)
+                })
+                .collect()
+        };
+        let loaded = Site::load(&options).expect("the example site loads");
+        let (whole, _) = render_site(&loaded).expect("renders");
+
+        let sink = MemorySink::default();
+        let streamed = Site::assemble(&options, None)
+            .expect("assembles")
+            .finish_into(&sink)
+            .expect("loads");
+        assert!(streamed.pages.iter().all(|p| p.rendered.html.is_empty()));
+        render_rest_into(&streamed, &sink).expect("renders");
+        let files = sink.into_files();
+        assert!(files.len() > 20);
+        assert!(bytes(&files) == bytes(&whole.files));
     }
 
     #[test]

@@ -218,17 +218,23 @@ fn build(
     let target = output.unwrap_or_else(|| root.join("public"));
     // Pages go to a temporary folder as they are rendered; it replaces the output only when
     // the whole site rendered (dropping the writer gives it back otherwise). When there is a
-    // previous build, preparing the folder (listing that build's tree, to reuse it) fills the
-    // moments of loading when only one thread has work; a first build creates nothing before
-    // the content has passed its checks.
+    // previous build, the folder is prepared (listing that build's tree, to reuse it) while the
+    // site is read, and each page is written as soon as its body is rendered, so that the
+    // site never holds every page's HTML. A first build creates nothing before the content
+    // has passed its checks.
     let rebuild = target.is_dir();
-    let (site, early_writer) = std::thread::scope(|scope| {
+    let (assembled, early_writer) = std::thread::scope(|scope| {
         let writer =
             rebuild.then(|| scope.spawn(|| haven::write::SiteWriter::create(&target, root)));
-        let site = Site::load(&options);
-        (site, writer.map(|w| w.join()))
+        let assembled = Site::assemble(&options, None);
+        (assembled, writer.map(|w| w.join()))
     });
-    let site = site?;
+    let early_writer =
+        early_writer.map(|joined| joined.unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
+    let (site, pages_written) = match &early_writer {
+        Some(Ok(writer)) => (assembled?.finish_into(writer)?, true),
+        _ => (assembled?.finish()?, false),
+    };
     if timings {
         eprintln!("load and check: {} ms", start.elapsed().as_millis());
     }
@@ -242,13 +248,14 @@ fn build(
     warnings.extend(report.diagnostics);
     print_warnings_capped(root, &warnings);
     let write_error = |e: haven::write::WriteError| vec![Diagnostic::error("write", e.to_string())];
-    let writer = match early_writer {
-        Some(Ok(writer)) => writer,
-        Some(Err(panic)) => std::panic::resume_unwind(panic),
-        None => haven::write::SiteWriter::create(&target, root),
-    }
-    .map_err(write_error)?;
-    let stats = haven::build::render_site_into(&site, &writer)?;
+    let writer = early_writer
+        .unwrap_or_else(|| haven::write::SiteWriter::create(&target, root))
+        .map_err(write_error)?;
+    let stats = if pages_written {
+        haven::build::render_rest_into(&site, &writer)?
+    } else {
+        haven::build::render_site_into(&site, &writer)?
+    };
     if timings {
         eprintln!("render+write: {} ms", start.elapsed().as_millis());
     }

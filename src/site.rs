@@ -65,7 +65,9 @@ pub struct Page {
     pub section: usize,
     /// Content paths of the bundle's other files (copied next to the page).
     pub assets: Vec<String>,
-    /// The rendered body; its prose is dropped once the page has been checked.
+    /// The rendered body; its prose is dropped once the page has been checked, and its HTML
+    /// once the page has been written when the site was loaded with
+    /// [`Assembled::finish_into`].
     pub rendered: Arc<Rendered>,
     /// The safety checks' findings, made while loading.
     pub checks: Arc<PageChecks>,
@@ -314,6 +316,49 @@ fn parent_dir(content_path: &str) -> &str {
     content_path.rsplit_once('/').map(|(d, _)| d).unwrap_or("")
 }
 
+/// A site read and assembled, its bodies not yet rendered (see [`Site::assemble`]).
+pub struct Assembled<'a> {
+    site: Site,
+    /// Problems found so far.
+    errors: Vec<Diagnostic>,
+    /// A previous site whose unchanged pages' rendered bodies can be reused.
+    reusable: Option<&'a Site>,
+}
+
+impl Assembled<'_> {
+    /// Renders and checks every body and checks the links: the loaded site, or every problem.
+    pub fn finish(self) -> Result<Site, Vec<Diagnostic>> {
+        self.complete(None)
+    }
+
+    /// Like [`Assembled::finish`], handing each page's output file to `sink` as soon as its body
+    /// is rendered; the rest of the site is then rendered with `build::render_rest_into`. On
+    /// error the sink may have received some pages; the caller discards them.
+    pub fn finish_into(self, sink: &dyn crate::build::Sink) -> Result<Site, Vec<Diagnostic>> {
+        self.complete(Some(sink))
+    }
+
+    fn complete(self, sink: Option<&dyn crate::build::Sink>) -> Result<Site, Vec<Diagnostic>> {
+        let Assembled {
+            mut site,
+            mut errors,
+            reusable,
+        } = self;
+        errors.extend(site.render_markdown(reusable, sink));
+        for p in &site.pages {
+            errors.extend(p.rendered.diagnostics.iter().cloned());
+        }
+        for s in &site.sections {
+            errors.extend(s.rendered.diagnostics.iter().cloned());
+        }
+        errors.extend(site.check_links());
+        let (errs, mut warns): (Vec<_>, Vec<_>) = errors.into_iter().partition(|d| d.is_error());
+        crate::diagnostics::sort(&mut warns);
+        site.warnings = warns;
+        if errs.is_empty() { Ok(site) } else { Err(errs) }
+    }
+}
+
 /// A page placed in the site: its section, slug, URL and kind, from its path and front matter.
 fn assemble_page(
     p: Arc<Parsed<PageFront>>,
@@ -409,6 +454,17 @@ impl Site {
         options: &LoadOptions,
         reuse: Option<&Reuse<'_>>,
     ) -> Result<Site, Vec<Diagnostic>> {
+        Site::assemble(options, reuse)?.finish()
+    }
+
+    /// The first part of loading: every file read and the site's structure (sections, pages,
+    /// URLs, taxonomies, templates) assembled, bodies not yet rendered. [`Assembled::finish`]
+    /// completes the site; `haven build` uses [`Assembled::finish_into`] to write each page as
+    /// soon as its body is rendered.
+    pub fn assemble<'a>(
+        options: &LoadOptions,
+        reuse: Option<&Reuse<'a>>,
+    ) -> Result<Assembled<'a>, Vec<Diagnostic>> {
         let root = options.root.clone();
         let config = load_config(options).map_err(|d| vec![d])?;
         let theme = Theme::locate(&root, &config.theme).map_err(|d| vec![d])?;
@@ -696,25 +752,26 @@ impl Site {
             checker,
             today,
         };
-        site.render_markdown(reusable);
         site.assign_pages_to_sections();
-        for p in &site.pages {
-            errors.extend(p.rendered.diagnostics.iter().cloned());
-        }
-        for s in &site.sections {
-            errors.extend(s.rendered.diagnostics.iter().cloned());
-        }
-        errors.extend(site.check_links());
-        let (errs, mut warns): (Vec<_>, Vec<_>) = errors.into_iter().partition(|d| d.is_error());
-        crate::diagnostics::sort(&mut warns);
-        site.warnings = warns;
-        if errs.is_empty() { Ok(site) } else { Err(errs) }
+        Ok(Assembled {
+            site,
+            errors,
+            reusable,
+        })
     }
 
     /// Renders and checks every page body (in parallel), and renders section bodies, reusing
     /// unchanged pages' results from `previous` (a site with the same URLs, configuration and
     /// day). Prose is dropped once checked: it is the largest part of a rendered page.
-    fn render_markdown(&mut self, previous: Option<&Site>) {
+    ///
+    /// With a `sink`, each page is also rendered with its template and handed to the sink right
+    /// away, and its body HTML is then dropped: the site never holds every page's HTML at once
+    /// (100 MB for 10,000 articles). Returns the problems of rendering and writing pages.
+    fn render_markdown(
+        &mut self,
+        previous: Option<&Site>,
+        sink: Option<&dyn crate::build::Sink>,
+    ) -> Vec<Diagnostic> {
         let previous_page = |content_path: &str| {
             let site = previous?;
             site.pages.get(*site.page_index.get(content_path)?)
@@ -724,27 +781,68 @@ impl Site {
             self.config.base_path(),
             !self.options.checks_only,
         );
-        let done: Vec<(Arc<Rendered>, Arc<PageChecks>)> = self
-            .pages
-            .par_iter()
-            .with_max_len(PAGES_PER_TASK)
-            .map(|p| match previous_page(p.content_path()) {
-                Some(old) if Arc::ptr_eq(&old.source, &p.source) => {
-                    (Arc::clone(&old.rendered), Arc::clone(&old.checks))
-                }
-                _ => self.render_page(&env, p),
-            })
-            .collect();
-        for (p, (rendered, checks)) in self.pages.iter_mut().zip(done) {
-            p.rendered = rendered;
-            p.checks = checks;
-        }
+        // Sections first: every article's page shows its section.
         for s in &mut self.sections {
             if let Some(src) = &s.source {
                 s.rendered = render_body(src, &env);
                 s.rendered.drop_prose();
             }
         }
+        let listings = sink.map(|_| crate::build::Listings::new(self));
+        type Done = (
+            Arc<Rendered>,
+            Arc<PageChecks>,
+            Option<tera::Value>,
+            Option<Diagnostic>,
+        );
+        let done: Vec<Done> = self
+            .pages
+            .par_iter()
+            .with_max_len(PAGES_PER_TASK)
+            .map(|p| {
+                let (rendered, checks) = match previous_page(p.content_path()) {
+                    Some(old) if Arc::ptr_eq(&old.source, &p.source) => {
+                        (Arc::clone(&old.rendered), Arc::clone(&old.checks))
+                    }
+                    _ => self.render_page(&env, p),
+                };
+                let (Some(sink), Some(listings)) = (sink, &listings) else {
+                    return (rendered, checks, None, None);
+                };
+                let page = Page {
+                    rendered,
+                    checks,
+                    ..p.clone()
+                };
+                let summary = crate::render::context::summary_value(self, &page);
+                let problem = crate::build::render_page_job(self, &page, &summary, listings)
+                    .and_then(|(path, html)| {
+                        sink.put(path, crate::build::OutputFile::Generated(Arc::new(html)))
+                    })
+                    .err();
+                let Page {
+                    mut rendered,
+                    checks,
+                    ..
+                } = page;
+                if let Some(r) = Arc::get_mut(&mut rendered) {
+                    r.html = String::new();
+                }
+                (rendered, checks, Some(summary), problem)
+            })
+            .collect();
+        let mut problems = Vec::new();
+        let mut summaries = Vec::with_capacity(done.len());
+        for (p, (rendered, checks, summary, problem)) in self.pages.iter_mut().zip(done) {
+            p.rendered = rendered;
+            p.checks = checks;
+            summaries.extend(summary);
+            problems.extend(problem);
+        }
+        if sink.is_some() {
+            let _ = self.summaries.set(summaries);
+        }
+        problems
     }
 
     /// Renders and checks one page's body, makes its search entry, then drops its prose.

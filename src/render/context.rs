@@ -319,6 +319,11 @@ fn summary<'a>(site: &Site, page: &'a Page) -> Summary<'a> {
     }
 }
 
+/// A page's summary value: what listings, feeds and its own page show of it.
+pub fn summary_value(site: &Site, page: &Page) -> Value {
+    Value::from_serializable(&summary(site, page))
+}
+
 /// The summary value of every page, computed once per site.
 pub fn summaries(site: &Site) -> &[Value] {
     site.summaries.get_or_init(|| {
@@ -326,7 +331,7 @@ pub fn summaries(site: &Site) -> &[Value] {
         site.pages
             .par_iter()
             .with_max_len(crate::site::PAGES_PER_TASK)
-            .map(|p| Value::from_serializable(&summary(site, p)))
+            .map(|p| summary_value(site, p))
             .collect()
     })
 }
@@ -350,7 +355,7 @@ pub fn summaries_reusing<'a>(site: &'a Site, old: &Site) -> &'a [Value] {
                 {
                     v.clone()
                 }
-                _ => Value::from_serializable(&summary(site, p)),
+                _ => summary_value(site, p),
             })
             .collect()
     })
@@ -365,18 +370,13 @@ fn title_link(site: &Site, i: Option<usize>) -> Option<TitleLink> {
 }
 
 /// `page`: the page's summary value (see [`summaries`]) plus everything only its own page shows.
-pub fn page_value(site: &Site, index: usize, summaries: &[Value]) -> Value {
-    let page = &site.pages[index];
+pub fn page_value(site: &Site, page: &Page, summary: &Value) -> Value {
     let f = page.front();
     let base = site.config.base_path();
     let optional = |v: Option<Value>| v.unwrap_or_else(Value::none);
     // Built as a map around the shared summary: serialising a view struct would copy every
     // summary field, the region's crisis lines and the disclaimer again for every page.
-    let mut map = summaries
-        .get(index)
-        .and_then(|s| s.as_map())
-        .cloned()
-        .unwrap_or_default();
+    let mut map = summary.as_map().cloned().unwrap_or_default();
     let mut put = |key: &'static str, value: Value| {
         map.insert(key.into(), value);
     };
