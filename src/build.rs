@@ -173,8 +173,9 @@ pub fn render_site_into(site: &Site, sink: &dyn Sink) -> Result<Stats, Vec<Diagn
     render_into(site, sink, false)
 }
 
-/// Like [`render_site_into`] for a site loaded with [`Site::load_into`], whose pages went to
-/// `sink` as they were loaded: renders everything else.
+/// Like [`render_site_into`] for a site loaded with
+/// [`Assembled::finish_into`](crate::site::Assembled::finish_into), whose pages went to `sink`
+/// as they were loaded: renders everything else.
 pub fn render_rest_into(site: &Site, sink: &dyn Sink) -> Result<Stats, Vec<Diagnostic>> {
     render_into(site, sink, true)
 }
