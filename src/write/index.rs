@@ -117,15 +117,20 @@ pub struct Record {
 }
 
 impl Record {
-    /// A record whose stamps are taken from now on: call before taking them.
-    pub fn starting_now() -> Record {
+    /// A record whose stamps are taken from now on: call before taking them. `written` is the
+    /// stamp of a file just written in the tree: its change time is "now" as the tree's file
+    /// system tells time. On most that is to the nanosecond, but some keep whole seconds or
+    /// two (FAT, some network shares), and a change within the same tick as the recording must
+    /// not be trusted either.
+    pub fn starting_now(written: Option<Stamp>) -> Record {
         let now = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .ok()
             .and_then(|d| i64::try_from(d.as_nanos()).ok())
             .unwrap_or(0);
+        let since = now.saturating_sub(RACY_NANOS);
         Record {
-            since: now.saturating_sub(RACY_NANOS),
+            since: written.map_or(since, |w| since.min(w.changed)),
             ..Record::default()
         }
     }
@@ -445,8 +450,26 @@ mod tests {
     }
 
     #[test]
+    fn changes_in_the_file_systems_last_tick_are_not_trusted() {
+        // A file system that keeps two-second times: a file just written says 10:00:00.
+        let tick = 2_000_000_000;
+        let written = Stamp {
+            changed: 1_700_000_000_000_000_000 / tick * tick,
+            ..stamp(9)
+        };
+        let record = Record::starting_now(Some(written));
+        let same_tick = written;
+        assert!(!record.trusts(Some(same_tick), same_tick));
+        let earlier = Stamp {
+            changed: written.changed - tick,
+            ..written
+        };
+        assert!(record.trusts(Some(earlier), earlier));
+    }
+
+    #[test]
     fn recent_changes_are_not_trusted() {
-        let record = Record::starting_now();
+        let record = Record::starting_now(None);
         let old = Stamp {
             changed: record.since - 1,
             ..stamp(1)

@@ -568,9 +568,10 @@ impl SiteWriter {
 
     /// The record of the finished tree for the index: its folders' stamps as they are now (as
     /// the index had them, for those this build did not change), and the files written.
-    /// `None` if a folder cannot be looked at.
-    fn record(&self) -> Option<Record> {
-        let mut record = Record::starting_now();
+    /// `written` is the stamp of a file written last (see [`Record::starting_now`]). `None` if
+    /// a folder cannot be looked at.
+    fn record(&self, written: Option<Stamp>) -> Option<Record> {
+        let mut record = Record::starting_now(written);
         let touched = lock(&self.touched);
         let dirs: Vec<(String, Option<Stamp>)> = lock(&self.used)
             .iter()
@@ -621,8 +622,9 @@ impl SiteWriter {
     /// caller to remove with [`remove_old`].
     pub fn finish(mut self) -> Result<Option<PathBuf>, WriteError> {
         self.remove_stale()?;
-        std::fs::write(self.tmp.join(MARKER), MARKER_TEXT).map_err(io(&self.tmp))?;
-        let record = self.record();
+        let marker = self.tmp.join(MARKER);
+        let marked = write_file(&marker, MARKER_TEXT.as_bytes()).map_err(io(&marker))?;
+        let record = self.record(marked);
         let tree = TreeId::of(&self.tmp);
         let old = swap_in(&self.tmp, &self.out)?;
         self.finished = true;
