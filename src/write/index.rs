@@ -16,15 +16,6 @@ use rayon::prelude::*;
 use std::io::Write as _;
 use std::path::Path;
 
-/// The file's name beside the output `out` (`.public.haven-index`).
-pub fn path(out: &Path) -> std::path::PathBuf {
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "public".into());
-    out.with_file_name(format!(".{name}.haven-index"))
-}
-
 /// Changes this close before a recording (nanoseconds) are not trusted: file systems stamp
 /// changes with a clock that ticks every few milliseconds.
 pub(super) const RACY_NANOS: i64 = 50_000_000;

@@ -117,19 +117,22 @@ pub fn check_target(out: &Path, root: &Path) -> Result<PathBuf, WriteError> {
     Ok(out_abs)
 }
 
-fn sibling(out: &Path, tag: &str) -> PathBuf {
+/// What Haven keeps beside the output `out`: `.public.haven-WHAT` for `public/`.
+fn beside(out: &Path, what: &str) -> PathBuf {
     let name = out
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "public".into());
+    out.with_file_name(format!(".{name}.haven-{what}"))
+}
+
+/// A folder of this process beside `out`: `.public.haven-TAG-PID-NANOS`.
+fn sibling(out: &Path, tag: &str) -> PathBuf {
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.subsec_nanos())
         .unwrap_or(0);
-    out.with_file_name(format!(
-        ".{name}.haven-{tag}-{}-{nanos}",
-        std::process::id()
-    ))
+    beside(out, &format!("{tag}-{}-{nanos}", std::process::id()))
 }
 
 /// Writes a site into a temporary folder beside the output, then swaps it into place.
@@ -191,9 +194,12 @@ fn unfinished(out: &Path) -> Option<PathBuf> {
 /// The folders beside `out` named like its `tag` folders (`.public.haven-TAG-…`, see
 /// [`sibling`]), sorted; and that name's prefix.
 fn named_beside(out: &Path, tag: &str) -> (String, Vec<PathBuf>) {
-    let name = out.file_name().map(|n| n.to_string_lossy().into_owned());
-    let prefix = format!(".{}.haven-{tag}-", name.as_deref().unwrap_or_default());
-    let entries = name
+    let prefix = beside(out, &format!("{tag}-"))
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let entries = out
+        .file_name()
         .and(out.parent())
         .and_then(|parent| std::fs::read_dir(parent).ok());
     let mut found: Vec<PathBuf> = entries
@@ -209,11 +215,12 @@ fn named_beside(out: &Path, tag: &str) -> (String, Vec<PathBuf>) {
 
 /// `out`'s spare: the build before the current one, kept for reuse.
 fn spare(out: &Path) -> PathBuf {
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "public".into());
-    out.with_file_name(format!(".{name}.haven-spare"))
+    beside(out, "spare")
+}
+
+/// `out`'s index (see [`index`]).
+fn index_path(out: &Path) -> PathBuf {
+    beside(out, "index")
 }
 
 /// What a reused tree holds.
@@ -443,7 +450,7 @@ impl SiteWriter {
             // took or the start of a first build: it serves as the spare.
             || unfinished(&out).is_some_and(|left| std::fs::rename(left, &tmp).is_ok());
         let (index, record) = Index::read(
-            &index::path(&out),
+            &index_path(&out),
             if reused { TreeId::of(&tmp) } else { None },
         );
         let found = if reused {
@@ -636,7 +643,7 @@ impl SiteWriter {
         // The index holds the new site's record and, if the spare is the site just replaced,
         // its record from the build before. The site is complete either way: an index that
         // cannot be written only makes the build that reuses the tree list it.
-        let index_path = index::path(&self.out);
+        let index_path = index_path(&self.out);
         let index = std::mem::take(&mut self.index);
         let keep: Vec<TreeId> = TreeId::of(&spare).into_iter().collect();
         let saved = match (tree, record) {
@@ -768,6 +775,12 @@ mod tests {
         }
         settle();
         writer.finish().unwrap();
+    }
+
+    fn sorted_keys<V>(map: &HashMap<String, V>) -> Vec<&str> {
+        let mut keys: Vec<&str> = map.keys().map(String::as_str).collect();
+        keys.sort();
+        keys
     }
 
     fn settle() {
@@ -928,12 +941,11 @@ mod tests {
         write_site_settled(&first, &out, root.path());
         write_site_settled(&output(&[("index.html", "2")]), &out, root.path());
         let writer = SiteWriter::create(&out, root.path()).unwrap();
-        let mut known: Vec<&str> = writer.known.keys().map(String::as_str).collect();
-        known.sort();
-        assert_eq!(known, ["a/b/index.html", "c/x", "index.html"]);
-        let mut unchanged: Vec<&str> = writer.unchanged.keys().map(String::as_str).collect();
-        unchanged.sort();
-        assert_eq!(unchanged, ["a", "a/b", "c"]);
+        assert_eq!(
+            sorted_keys(&writer.known),
+            ["a/b/index.html", "c/x", "index.html"]
+        );
+        assert_eq!(sorted_keys(&writer.unchanged), ["a", "a/b", "c"]);
         let kept = inode(&writer.tmp.join("a/b/index.html"));
         let third = output(&[
             ("index.html", "3"),
@@ -950,9 +962,7 @@ mod tests {
         // The folders this build changed are recorded as they are now.
         write_site_settled(&output(&[("index.html", "4")]), &out, root.path());
         let writer = SiteWriter::create(&out, root.path()).unwrap();
-        let mut unchanged: Vec<&str> = writer.unchanged.keys().map(String::as_str).collect();
-        unchanged.sort();
-        assert_eq!(unchanged, ["a", "a/b"]);
+        assert_eq!(sorted_keys(&writer.unchanged), ["a", "a/b"]);
         assert_eq!(writer.known.len(), 3);
     }
 
@@ -1018,7 +1028,7 @@ mod tests {
         write_site_settled(&first, &out, root.path());
         write_site_settled(&second, &out, root.path());
         std::fs::write(spare(&out).join("a/extra.txt"), "stale").unwrap();
-        std::fs::write(index::path(&out), "haven-index 1\ntree 1 2 3 4").unwrap();
+        std::fs::write(index_path(&out), "haven-index 1\ntree 1 2 3 4").unwrap();
         write_site_settled(&second, &out, root.path());
         assert_eq!(tree(&out), tree_of(&second));
         // The index was saved again, with the records of the new site and of the spare.
