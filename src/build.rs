@@ -532,9 +532,16 @@ fn render_job(
     let url_path = format!("{}{path}", site.config.base_path());
     ctx.insert("current_path", &url_path);
     ctx.insert("current_url", &site.permalink(&path));
-    let html = site.templates.render(template, &ctx)?;
-    Ok((output_path(&path), html.into_bytes()))
+    let html = site.templates.render_bytes(template, &ctx, LISTING_BYTES)?;
+    Ok((output_path(&path), html))
 }
+
+/// Room for what a page template adds around the body (the default theme adds ≈ 8 KB), so
+/// that rendering a page does not grow its buffer.
+const PAGE_CHROME_BYTES: usize = 16 * 1024;
+
+/// Room for a listing page (20 summaries in the default theme: ≈ 13 KB).
+const LISTING_BYTES: usize = 32 * 1024;
 
 /// A page's output path and HTML; `summary` is its summary value (see `context::summaries`).
 pub fn render_page_job(
@@ -558,21 +565,28 @@ pub fn render_page_job(
         &format!("{}{}", site.config.base_path(), page.path),
     );
     ctx.insert("current_url", &site.permalink(&page.path));
-    let html = site.templates.render(template, &ctx)?;
+    let expected_len = page.rendered.html.len() + PAGE_CHROME_BYTES;
+    let html = site.templates.render_bytes(template, &ctx, expected_len)?;
     check_safety_slots(site, page, template, &html)?;
-    Ok((output_path(&page.path), html.into_bytes()))
+    Ok((output_path(&page.path), html))
 }
 
 /// An article template must print the content warning and crisis notice an article needs.
-fn check_safety_slots(site: &Site, p: &Page, template: &str, html: &str) -> Result<(), Diagnostic> {
+fn check_safety_slots(
+    site: &Site,
+    p: &Page,
+    template: &str,
+    html: &[u8],
+) -> Result<(), Diagnostic> {
+    let contains = |needle: &str| memchr::memmem::find(html, needle.as_bytes()).is_some();
     if p.kind != PageKind::Article {
         return Ok(());
     }
     let mut missing = Vec::new();
-    if !p.front().content_warnings.is_empty() && !html.contains("data-haven=\"content-warning\"") {
+    if !p.front().content_warnings.is_empty() && !contains("data-haven=\"content-warning\"") {
         missing.push("the content warning (`page.safety.warnings`)");
     }
-    if !html.contains("data-haven=\"crisis-notice\"") {
+    if !contains("data-haven=\"crisis-notice\"") {
         missing.push("the crisis notice (`page.safety.crisis_level`)");
     }
     if missing.is_empty() {

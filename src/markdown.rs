@@ -390,7 +390,12 @@ pub fn slugify(text: &str) -> String {
                 slug.push('-');
             }
             dash = false;
-            slug.extend(c.to_lowercase());
+            // Every heading goes through here: skip the Unicode case tables for ASCII.
+            if c.is_ascii() {
+                slug.push(c.to_ascii_lowercase());
+            } else {
+                slug.extend(c.to_lowercase());
+            }
         } else if c == '\'' || c == '’' {
             // "What's" → "whats"
         } else {
@@ -878,6 +883,21 @@ pub fn escape_attr(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn heading_ids_are_lowercase_words_joined_by_dashes() {
+        assert_eq!(
+            slugify("What's Next? Coping, Day 2"),
+            "whats-next-coping-day-2"
+        );
+        assert_eq!(slugify("  -- Sleep & Rest --  "), "sleep-rest");
+        assert_eq!(slugify("Don’t PANIC"), "dont-panic");
+        // Letters of any script are kept and lowercased, even where that takes two characters.
+        assert_eq!(slugify("ÉTÉ à Zürich"), "été-à-zürich");
+        assert_eq!(slugify("İyi Uykular"), "i\u{307}yi-uykular");
+        assert_eq!(slugify("睡眠 Tips"), "睡眠-tips");
+        assert_eq!(slugify("?!"), "");
+    }
 
     /// Links to two known pages, a `box` shortcode, and HTML unless `html` is false.
     struct Env {

@@ -112,6 +112,22 @@ impl Templates {
             .map_err(|e| tera_diagnostic(&e, &self.display, "template-error"))
     }
 
+    /// Renders a template as bytes into a buffer reserved for `expected_len` bytes: a page is
+    /// mostly its body, and rendering into a buffer sized for the template alone copies the
+    /// page each time the buffer grows. Errors as for [`Templates::render`].
+    pub fn render_bytes(
+        &self,
+        name: &str,
+        context: &Context,
+        expected_len: usize,
+    ) -> Result<Vec<u8>, Diagnostic> {
+        let mut out = Vec::with_capacity(expected_len);
+        self.tera
+            .render_to(name, context, &mut out)
+            .map_err(|e| tera_diagnostic(&e, &self.display, "template-error"))?;
+        Ok(out)
+    }
+
     /// Whether the theme or the site has a template of this name.
     pub fn has(&self, name: &str) -> bool {
         self.display.contains_key(name)
