@@ -804,7 +804,7 @@ impl Site {
                     Some(old) if Arc::ptr_eq(&old.source, &p.source) => {
                         (Arc::clone(&old.rendered), Arc::clone(&old.checks))
                     }
-                    _ => self.render_page(&env, p),
+                    _ => self.render_page(&env, p, sink.is_none()),
                 };
                 let (Some(sink), Some(listings)) = (sink, &listings) else {
                     return (rendered, checks, None, None);
@@ -846,10 +846,13 @@ impl Site {
     }
 
     /// Renders and checks one page's body, makes its search entry, then drops its prose.
+    /// `keep_html`: the page's HTML stays with the site until it is written (not when each
+    /// page is written as it is rendered).
     fn render_page(
         &self,
         env: &crate::render::MarkdownEnv<'_>,
         page: &Page,
+        keep_html: bool,
     ) -> (Arc<Rendered>, Arc<PageChecks>) {
         let source = match page.source.with_body(&self.root) {
             Ok(source) => source,
@@ -875,6 +878,9 @@ impl Site {
                 crate::output::search::entry_json(&self.config, page, &rendered);
         }
         rendered.drop_prose();
+        if keep_html {
+            rendered.compact_html();
+        }
         (Arc::new(rendered), Arc::new(checks))
     }
 
@@ -922,7 +928,7 @@ impl Site {
             .cloned()
             .collect();
         for &i in &edited {
-            let (rendered, checks) = self.render_page(&env, &pages[i]);
+            let (rendered, checks) = self.render_page(&env, &pages[i], true);
             pages[i].rendered = rendered;
             pages[i].checks = checks;
             Arc::make_mut(&mut pages[i].source).drop_body();

@@ -305,6 +305,7 @@ fn register_functions(
         })?;
         Ok::<String, tera::Error>(date.strftime(&format).to_string())
     });
+    tera.register_filter("safe", safe);
     tera.register_filter(
         "join_natural",
         |value: Vec<String>, _: Kwargs, _: &State| {
@@ -312,6 +313,16 @@ fn register_functions(
             crate::safety::join_natural(&items)
         },
     );
+}
+
+/// Tera's `safe` filter, marking a string in place instead of copying it: every page prints
+/// its body (most of the page) with `| safe`.
+fn safe(value: tera::Value, _: Kwargs, _: &State) -> tera::Value {
+    if value.is_string() {
+        value.mark_safe()
+    } else {
+        tera::Value::safe_string(&value.to_string())
+    }
 }
 
 /// The URL for a content path (`articles/a.md#x`), site path (`/about/`) or external URL.
@@ -374,6 +385,32 @@ mod tests {
         ] {
             assert_eq!(fingerprint(kept, b"x"), kept);
         }
+    }
+
+    #[test]
+    fn safe_prints_what_tera_safe_prints() {
+        let template = "{{ html | safe }}|{{ html }}|{{ safe_html | safe }}|{{ n | safe }}|\
+                        {{ list | safe }}|{{ flag | safe }}|{{ html | safe | upper }}";
+        let mut context = Context::new();
+        context.insert("html", "<b>Tom & Jerry</b>");
+        context.insert_value("safe_html", tera::Value::safe_string("<i>x</i>"));
+        context.insert("n", &3.5);
+        context.insert("list", &["<a>", "b"]);
+        context.insert("flag", &true);
+        let render = |ours: bool| {
+            let mut tera = Tera::default();
+            if ours {
+                tera.register_filter("safe", safe);
+            }
+            tera.add_raw_template("t.html", template).unwrap();
+            tera.render("t.html", &context).unwrap()
+        };
+        assert_eq!(render(true), render(false));
+        assert_eq!(
+            render(true),
+            "<b>Tom & Jerry</b>|&lt;b&gt;Tom &amp; Jerry&lt;/b&gt;|<i>x</i>|3.5|\
+             [\"<a>\", \"b\"]|true|<B>TOM & JERRY</B>"
+        );
     }
 
     #[test]
