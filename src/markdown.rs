@@ -480,7 +480,7 @@ impl ProseState {
         let mut rest = text;
         let mut at = offset;
         // (Most texts have no colon at all: skip the substring search for them.)
-        while rest.as_bytes().contains(&b':')
+        while memchr::memchr(b':', rest.as_bytes()).is_some()
             && let Some(i) = rest.find("://")
         {
             let start = rest[..i]
@@ -552,7 +552,8 @@ fn render_events(
     let mut heading: Option<OpenHeading<'_>> = None;
     let mut prose = ProseState::default();
     let mut summary_done = !top_level;
-    let has_more = top_level && text.contains(MORE_MARKER);
+    let has_more =
+        top_level && memchr::memmem::find(text.as_bytes(), MORE_MARKER.as_bytes()).is_some();
     let mut block_depth = 0usize;
     let mut headings: Vec<(u8, String, String)> = Vec::new();
 

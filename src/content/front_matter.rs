@@ -179,7 +179,8 @@ pub fn normalise(text: String) -> String {
         Some(t) => t.to_string(),
         None => text,
     };
-    if text.contains('\r') {
+    // (The `memchr` crate's search is several times faster than `str::contains` on a whole file.)
+    if memchr::memchr(b'\r', text.as_bytes()).is_some() {
         text.replace("\r\n", "\n").replace('\r', "\n")
     } else {
         text
