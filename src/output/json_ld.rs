@@ -236,7 +236,7 @@ pub fn script_safe(value: &Value) -> String {
 fn script_safe_json(json: &str) -> String {
     let mut out = String::with_capacity(json.len() + 16);
     let mut rest = json;
-    while let Some(i) = rest.find(['<', '>', '&']) {
+    while let Some(i) = memchr::memchr3(b'<', b'>', b'&', rest.as_bytes()) {
         out.push_str(&rest[..i]);
         out.push_str(match rest.as_bytes()[i] {
             b'<' => "\\u003c",
