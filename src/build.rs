@@ -660,7 +660,13 @@ mod tests {
             .expect("assembles")
             .finish_into(&sink)
             .expect("loads");
-        assert!(streamed.pages.iter().all(|p| p.rendered.html.is_empty()));
+        assert!(
+            streamed
+                .pages
+                .iter()
+                .all(|p| p.rendered.html.is_empty() && p.rendered.toc.is_empty())
+        );
+        assert!(loaded.pages.iter().any(|p| !p.rendered.toc.is_empty()));
         render_rest_into(&streamed, &sink).expect("renders");
         let files = sink.into_files();
         assert!(files.len() > 20);

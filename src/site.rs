@@ -825,8 +825,11 @@ impl Site {
                     checks,
                     ..
                 } = page;
+                // Only the page itself shows its HTML and table of contents (the search entry
+                // has its headings already): a site written as it loads keeps neither.
                 if let Some(r) = Arc::get_mut(&mut rendered) {
                     r.html = String::new();
+                    r.toc = Vec::new();
                 }
                 (rendered, checks, Some(summary), problem)
             })
