@@ -121,7 +121,12 @@ impl Counts {
                 self.syllables += syllables;
                 words_in_sentence += 1;
                 last_word = (i, end);
-                i = end;
+                // Past the space that follows most words (neither a word nor a sentence end).
+                i = if bytes.get(end) == Some(&b' ') {
+                    end + 1
+                } else {
+                    end
+                };
                 continue;
             }
             i += c.len_utf8();
