@@ -1080,6 +1080,13 @@ mod tests {
         assert_eq!(sentences("Bring water, snacks, etc. Then leave."), 2);
         assert_eq!(sentences("Smith et al. found this."), 1);
         assert_eq!(sentences("Visit reportingonsuicide.org for more."), 1);
+        // In any case; and only the listed words, not words that begin or end like them.
+        assert_eq!(sentences("DR. SMITH AND MRS. JONES SAW APPROX. TEN."), 1);
+        assert_eq!(
+            sentences("Ask your Dr. She knows. Ask the dre. He knows."),
+            3
+        );
+        assert_eq!(sentences("We drove. Approximately. Then rest."), 3);
     }
 
     #[test]
