@@ -578,10 +578,10 @@ fn check_safety_slots(
     template: &str,
     html: &[u8],
 ) -> Result<(), Diagnostic> {
-    let contains = |needle: &str| memchr::memmem::find(html, needle.as_bytes()).is_some();
     if p.kind != PageKind::Article {
         return Ok(());
     }
+    let contains = |needle: &str| memchr::memmem::find(html, needle.as_bytes()).is_some();
     let mut missing = Vec::new();
     if !p.front().content_warnings.is_empty() && !contains("data-haven=\"content-warning\"") {
         missing.push("the content warning (`page.safety.warnings`)");
