@@ -743,7 +743,7 @@ fn render_events(
     }
     let mut html_out = String::with_capacity(text.len() * 3 / 2);
     html::push_html(&mut html_out, events.list.into_iter());
-    if html_out.contains(" style=\"text-align: ") {
+    if memchr::memmem::find(html_out.as_bytes(), b" style=\"text-align: ").is_some() {
         // A strict Content-Security-Policy blocks inline styles; themes style these classes.
         for align in ["left", "center", "right"] {
             html_out = html_out.replace(
