@@ -49,20 +49,17 @@ impl Preview {
             return Ok(Rebuilt::Full);
         }
         let changed: HashSet<String> = changes.content.iter().cloned().collect();
-        let known: HashSet<String> = self
-            .site
-            .entries
-            .iter()
-            .map(|e| e.content_path().to_string())
-            .collect();
         // Files that exist now but were not known are new; known ones that are gone were
         // deleted (or a folder holding them was). A file that neither exists nor was known is
-        // an editor's temporary file that came and went, and changes nothing.
+        // an editor's temporary file that came and went, and changes nothing. (The known paths
+        // are searched where they are: collecting them into a set would copy every path of the
+        // site for each edit.)
+        let known = || self.site.entries.iter().map(|e| e.content_path());
         let content_dir = self.options.root.join("content");
         let rediscover = changed.iter().any(|c| {
             let exists = content_dir.join(c).exists();
             let folder = format!("{c}/");
-            let was_known = known.contains(c) || known.iter().any(|k| k.starts_with(&folder));
+            let was_known = known().any(|k| k == c) || known().any(|k| k.starts_with(&folder));
             exists != was_known || (exists && content_dir.join(c).is_dir())
         });
         if !rediscover

@@ -169,7 +169,7 @@ pub struct Site {
     /// Warnings found while loading (errors make `load` fail).
     pub warnings: Vec<Diagnostic>,
     /// The files of `content/`, as discovered.
-    pub entries: Vec<Entry>,
+    pub entries: Arc<Vec<Entry>>,
     /// Template values of every page's summary, made once (see `render::context::summaries`).
     pub summaries: std::sync::OnceLock<Vec<tera::Value>>,
     /// Template values every page's `page.safety` shares, made once.
@@ -479,8 +479,8 @@ impl Site {
             ]);
         }
         let entries = match reuse {
-            Some(r) if !r.rediscover => r.previous.entries.clone(),
-            _ => content::discover(&content_dir).map_err(|d| vec![d])?,
+            Some(r) if !r.rediscover => Arc::clone(&r.previous.entries),
+            _ => Arc::new(content::discover(&content_dir).map_err(|d| vec![d])?),
         };
         // The safety checks' rules compile (tens of milliseconds of regex building) while the
         // content is read.
@@ -959,7 +959,7 @@ impl Site {
             assets: self.assets.clone(),
             templates: Arc::clone(&self.templates),
             warnings,
-            entries: self.entries.clone(),
+            entries: Arc::clone(&self.entries),
             summaries: std::sync::OnceLock::new(),
             safety_defaults: std::sync::OnceLock::new(),
             checker: Arc::clone(&self.checker),
