@@ -459,7 +459,7 @@ pub fn rerender(old_site: &Site, old_output: &Output, site: &Site) -> Option<Rer
 /// The site path a job renders (`/articles/a/`, `/tags/sleep/page/2/`).
 fn job_path(site: &Site, listings: &Listings, job: Job) -> String {
     match job {
-        Job::Page(i) => site.pages[i].path.clone(),
+        Job::Page(i) => site.pages[i].path.to_string(),
         Job::Section(i, n) => listings.sections[i][n - 1].path(),
         Job::TaxonomyList(t) => site.taxonomies[t].path(),
         Job::Term(t, n, p) => listings.terms[t][n][p - 1].path(),

@@ -59,9 +59,9 @@ pub struct Page {
     /// Shared with the previous build in `serve` when the file did not change.
     pub source: Arc<Parsed<PageFront>>,
     pub kind: PageKind,
-    pub slug: String,
+    pub slug: Arc<str>,
     /// Site path, e.g. `/articles/a/`.
-    pub path: String,
+    pub path: Arc<str>,
     pub section: usize,
     /// Content paths of the bundle's other files (copied next to the page).
     pub assets: Vec<String>,
@@ -402,8 +402,8 @@ fn assemble_page(
     Page {
         source: p,
         kind,
-        slug,
-        path,
+        slug: slug.into(),
+        path: path.into(),
         section,
         assets: Vec::new(),
         rendered: Arc::default(),
@@ -658,7 +658,7 @@ impl Site {
                 }
                 for (i, p) in pages.iter().enumerate() {
                     claim(&p.path, &p.source.file, &mut errors);
-                    urls.insert(p.content_path().to_string(), p.path.clone());
+                    urls.insert(p.content_path().to_string(), p.path.to_string());
                     page_index.insert(p.content_path().to_string(), i);
                 }
                 for p in &pages {
@@ -1200,8 +1200,8 @@ fn generated_help_page(config: &Config, help_path: &str) -> Page {
             body_kept: true,
         }),
         kind: PageKind::Help,
-        slug,
-        path: help_path.to_string(),
+        slug: slug.into(),
+        path: help_path.into(),
         section: 0,
         assets: Vec::new(),
         rendered: Arc::default(),
@@ -1371,8 +1371,8 @@ mod tests {
                 body_kept: true,
             }),
             kind: PageKind::Article,
-            slug: String::new(),
-            path: String::new(),
+            slug: "".into(),
+            path: "".into(),
             section: 1,
             assets: Vec::new(),
             rendered: Arc::default(),

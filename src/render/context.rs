@@ -380,7 +380,7 @@ pub fn page_value(site: &Site, page: &Page, summary: &Value) -> Value {
     let mut put = |key: &'static str, value: Value| {
         map.insert(key.into(), value);
     };
-    put("slug", Value::from(page.slug.as_str()));
+    put("slug", Value::from(&*page.slug));
     put("source", Value::from(page.content_path()));
     put(
         "kind",
