@@ -35,7 +35,7 @@ impl OutputFile {
 /// Every file of the built site, keyed by path relative to the output root (`a/index.html`).
 #[derive(Debug, Clone, Default)]
 pub struct Output {
-    pub files: BTreeMap<String, OutputFile>,
+    pub files: BTreeMap<Arc<str>, OutputFile>,
 }
 
 /// Counts for the summary line.
@@ -135,20 +135,20 @@ pub trait Sink: Sync {
 
 /// Collects files into an [`Output`].
 #[derive(Default)]
-struct MemorySink(std::sync::Mutex<BTreeMap<String, OutputFile>>);
+struct MemorySink(std::sync::Mutex<BTreeMap<Arc<str>, OutputFile>>);
 
 impl Sink for MemorySink {
     fn put(&self, path: String, file: OutputFile) -> Result<(), Diagnostic> {
         self.0
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .insert(path, file);
+            .insert(path.into(), file);
         Ok(())
     }
 }
 
 impl MemorySink {
-    fn into_files(self) -> BTreeMap<String, OutputFile> {
+    fn into_files(self) -> BTreeMap<Arc<str>, OutputFile> {
         self.0
             .into_inner()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
@@ -447,7 +447,7 @@ pub fn rerender(old_site: &Site, old_output: &Output, site: &Site) -> Option<Rer
     output.files.extend(
         crate::output::files_of(site, parts)
             .into_iter()
-            .map(|(path, bytes)| (path, OutputFile::Generated(Arc::new(bytes)))),
+            .map(|(path, bytes)| (path.into(), OutputFile::Generated(Arc::new(bytes)))),
     );
     Some(if errors.is_empty() {
         Ok((output, jobs))
@@ -637,12 +637,12 @@ mod tests {
             today: Some("2026-06-01".parse().expect("a date")),
             checks_only: false,
         };
-        let bytes = |files: &BTreeMap<String, OutputFile>| -> Vec<(String, Vec<u8>)> {
+        let bytes = |files: &BTreeMap<Arc<str>, OutputFile>| -> Vec<(String, Vec<u8>)> {
             files
                 .iter()
                 .map(|(path, file)| {
                     let bytes = file.bytes().expect("readable").into_owned();
-                    (path.clone(), bytes)
+                    (path.to_string(), bytes)
                 })
                 .collect()
         };

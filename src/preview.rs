@@ -9,6 +9,7 @@ use crate::diagnostics::Diagnostic;
 use crate::site::{LoadOptions, Reuse, Site};
 use crate::watch::Changes;
 use std::collections::HashSet;
+use std::ops::Bound;
 use std::sync::Arc;
 
 pub struct Preview {
@@ -107,7 +108,7 @@ impl crate::serve::SiteFiles for Output {
     fn is_dir(&self, path: &str) -> bool {
         let prefix = format!("{}/", path.trim_end_matches('/'));
         self.files
-            .range(prefix.clone()..)
+            .range::<str, _>((Bound::Included(prefix.as_str()), Bound::Unbounded))
             .next()
             .is_some_and(|(k, _)| k.starts_with(&prefix))
     }

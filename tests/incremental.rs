@@ -44,7 +44,7 @@ fn bytes(output: &Output) -> BTreeMap<String, Vec<u8>> {
     output
         .files
         .iter()
-        .map(|(k, v)| (k.clone(), v.bytes().expect("read").into_owned()))
+        .map(|(k, v)| (k.to_string(), v.bytes().expect("read").into_owned()))
         .collect()
 }
 

@@ -795,7 +795,7 @@ mod tests {
         let mut o = Output::default();
         for (k, v) in files {
             o.files.insert(
-                k.to_string(),
+                Arc::from(*k),
                 OutputFile::Generated(Arc::new(v.as_bytes().to_vec())),
             );
         }
@@ -885,13 +885,13 @@ mod tests {
     fn tree_of(o: &Output) -> Vec<(String, String)> {
         let mut files: Vec<(String, String)> = Vec::new();
         for (k, v) in &o.files {
-            let mut at = k.as_str();
+            let mut at = &**k;
             while let Some((parent, _)) = at.rsplit_once('/') {
                 files.push((parent.to_string(), "(folder)".to_string()));
                 at = parent;
             }
             files.push((
-                k.clone(),
+                k.to_string(),
                 String::from_utf8(v.bytes().unwrap().into_owned()).unwrap(),
             ));
         }
