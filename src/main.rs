@@ -220,8 +220,8 @@ fn build(
     // the whole site rendered (dropping the writer gives it back otherwise). When there is a
     // previous build, the folder is prepared (taking up that build's tree and checking it
     // against its index, to reuse it) while the site is read, and each page is written as soon
-    // as its body is rendered, so that the site never holds every page's HTML. A first build creates nothing before the content
-    // has passed its checks.
+    // as its body is rendered, so that the site never holds every page's HTML. A first build
+    // creates nothing before the content has passed its checks.
     let rebuild = target.is_dir();
     let (assembled, early_writer) = std::thread::scope(|scope| {
         let writer =
