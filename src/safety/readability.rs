@@ -241,15 +241,33 @@ fn plain_word(bytes: &[u8], start: usize, cache: &mut SyllableCache) -> Option<(
         }
     };
     let (front, back) = (letters(front, n), letters(back, n.saturating_sub(8)));
-    let part = AsciiPart {
-        start,
-        key: u128::from(front & (31 * LANES)) | u128::from(back & (31 * LANES)) << 64,
-        n,
-        digits: 0,
-        lowercase: (front | back) & (0x20 * LANES) != 0,
-        apostrophe: None,
+    let key = u128::from(front & (31 * LANES)) | u128::from(back & (31 * LANES)) << 64;
+    // What [`AsciiPart::finish`] does for a part of 1–15 letters without digits or apostrophe.
+    let syllables = if (2..=5).contains(&n) && (front | back) & (0x20 * LANES) == 0 {
+        initialism_syllables(key, n)
+    } else {
+        cache.count_keyed(key, n, || {
+            let mut lower = [0u8; KEY_LETTERS];
+            for (slot, b) in lower.iter_mut().zip(&chunk[..n]) {
+                *slot = b.to_ascii_lowercase();
+            }
+            count(&lower[..n])
+        })
     };
-    Some((end, part.finish(bytes, end, cache).max(1)))
+    Some((end, syllables.max(1)))
+}
+
+/// Syllables of an all-capitals abbreviation ("PTSD") from its key: one per letter, three for W.
+fn initialism_syllables(key: u128, n: usize) -> usize {
+    (0..n)
+        .map(|i| {
+            if (key >> (8 * i)) as u8 == b'w' & 31 {
+                3
+            } else {
+                1
+            }
+        })
+        .sum()
 }
 
 /// The end and syllables of the word starting at `start`, in one pass, for the common case of a
@@ -396,9 +414,7 @@ impl AsciiPart {
             return self.digits;
         }
         if (2..=5).contains(&n) && !self.lowercase {
-            return (0..n)
-                .map(|i| if self.code(i) == b'w' & 31 { 3 } else { 1 })
-                .sum();
+            return initialism_syllables(self.key, n);
         }
         if n == 0 {
             return 0;
