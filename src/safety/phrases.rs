@@ -443,11 +443,9 @@ fn apply_override(
     rule: &PhraseRule,
     builtin_ids: &[String],
 ) -> Result<(), Diagnostic> {
-    let invalid =
-        |message: String| Diagnostic::error("invalid-phrase-rule", message).in_file(CONFIG_FILE);
     let id = rule.id.trim();
     if id.is_empty() {
-        return Err(invalid(
+        return Err(invalid_rule(
             "a phrase rule in `safety.phrases` has an empty id".to_string(),
         ));
     }
@@ -456,7 +454,7 @@ fn apply_override(
         Some(s) => match parse_severity(s) {
             Ok(severity) => Some(severity),
             Err(()) => {
-                return Err(invalid(format!(
+                return Err(invalid_rule(format!(
                     "phrase rule `{id}`: severity `{s}` is not one of warning, error, off"
                 )));
             }
@@ -488,7 +486,7 @@ fn apply_override(
         }
         (None, severity) => {
             let Some(pattern) = &rule.pattern else {
-                let mut d = invalid(format!(
+                let mut d = invalid_rule(format!(
                     "phrase rule `{id}` is not a built-in rule and has no `pattern`"
                 ));
                 if let Some(near) = closest(id, builtin_ids) {
@@ -538,17 +536,15 @@ fn closest<'a>(id: &str, ids: &'a [String]) -> Option<&'a str> {
 
 /// Compiles a rule's prepared pattern, reporting errors against the pattern as the user wrote it.
 fn compile(id: &str, pattern: &str, prepared: &str) -> Result<Regex, Diagnostic> {
-    // Built-in patterns are valid (the tests compile them), so any error here is the site's.
-    let invalid =
-        |message: String| Diagnostic::error("invalid-phrase-rule", message).in_file(CONFIG_FILE);
+    // Only the site's own patterns come here (the tests check the built-in ones this way).
     // The user's own pattern first, so an error points into what they wrote rather than into
     // the boundaries and case handling added around it.
     let raw = RegexBuilder::new(pattern)
         .case_insensitive(true)
         .build()
-        .map_err(|e| invalid(format!("phrase rule `{id}` has an invalid pattern: {e}")))?;
+        .map_err(|e| invalid_rule(format!("phrase rule `{id}` has an invalid pattern: {e}")))?;
     if raw.is_match("") {
-        return Err(invalid(format!(
+        return Err(invalid_rule(format!(
             "phrase rule `{id}`: pattern `{pattern}` matches empty text, so it would match everywhere"
         )));
     }
@@ -558,14 +554,15 @@ fn compile(id: &str, pattern: &str, prepared: &str) -> Result<Regex, Diagnostic>
 /// Compiles a rule's prepared pattern without first checking the pattern as written.
 fn compile_prepared(id: &str, pattern: &str, prepared: &str) -> Result<Regex, Diagnostic> {
     Regex::new(prepared).map_err(|e| {
-        Diagnostic::error(
-            "invalid-phrase-rule",
-            format!(
-                "phrase rule `{id}`: pattern `{pattern}` could not be compiled with word boundaries: {e}"
-            ),
-        )
-        .in_file(CONFIG_FILE)
+        invalid_rule(format!(
+            "phrase rule `{id}`: pattern `{pattern}` could not be compiled with word boundaries: {e}"
+        ))
     })
+}
+
+/// A problem with one of the site's phrase rules in `site.yaml`.
+fn invalid_rule(message: String) -> Diagnostic {
+    Diagnostic::error("invalid-phrase-rule", message).in_file(CONFIG_FILE)
 }
 
 #[derive(Debug)]
