@@ -55,12 +55,16 @@ impl Preview {
         // an editor's temporary file that came and went, and changes nothing. (The known paths
         // are searched where they are: collecting them into a set would copy every path of the
         // site for each edit.)
-        let known = || self.site.entries.iter().map(|e| e.content_path());
         let content_dir = self.options.root.join("content");
         let rediscover = changed.iter().any(|c| {
             let exists = content_dir.join(c).exists();
             let folder = format!("{c}/");
-            let was_known = known().any(|k| k == c) || known().any(|k| k.starts_with(&folder));
+            let was_known = self
+                .site
+                .entries
+                .iter()
+                .map(|e| e.content_path())
+                .any(|k| k == c || k.starts_with(&folder));
             exists != was_known || (exists && content_dir.join(c).is_dir())
         });
         if !rediscover
