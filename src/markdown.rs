@@ -7,7 +7,8 @@
 use crate::diagnostics::{Diagnostic, line_col};
 use crate::shortcode;
 use pulldown_cmark::{
-    BlockQuoteKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd, html,
+    Alignment, BlockQuoteKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
+    html,
 };
 use serde::Serialize;
 use std::collections::HashSet;
@@ -16,6 +17,8 @@ use std::path::Path;
 
 const MORE_MARKER: &str = "<!-- more -->";
 const SUMMARY_MARKER: &str = "<!--haven:summary-->";
+/// The inline style pulldown-cmark gives the cells of an aligned table column.
+const ALIGN_STYLE: &[u8] = b" style=\"text-align: ";
 /// Words read per minute, for `reading_time`.
 const READING_SPEED: usize = 200;
 
@@ -556,6 +559,9 @@ fn render_events(
         top_level && memchr::memmem::find(text.as_bytes(), MORE_MARKER.as_bytes()).is_some();
     let mut block_depth = 0usize;
     let mut headings: Vec<(u8, String, String)> = Vec::new();
+    // Whether the HTML can hold an inline alignment style (see the end): only an aligned table
+    // column or raw HTML writes one, so most pages are not searched for it.
+    let mut may_align = false;
 
     for (event, range) in parser {
         let at = offset + scanned.input_position(range.start);
@@ -566,6 +572,9 @@ fn render_events(
                     prose.end_block(out);
                 }
                 match tag {
+                    Tag::Table(columns) => {
+                        may_align |= columns.iter().any(|c| *c != Alignment::None);
+                    }
                     Tag::CodeBlock(_) => prose.code += 1,
                     Tag::Link {
                         link_type: LinkType::Autolink | LinkType::Email,
@@ -602,6 +611,7 @@ fn render_events(
             Event::Text(t) => prose.push_text(t, at),
             Event::SoftBreak | Event::HardBreak => prose.push_text(" ", at),
             Event::Html(h) | Event::InlineHtml(h) => {
+                may_align |= memchr::memmem::find(h.as_bytes(), ALIGN_STYLE).is_some();
                 if let Some(rest) = h.trim().strip_prefix("<!--")
                     && let Some(allow) = rest.trim().strip_prefix("haven:allow")
                 {
@@ -743,7 +753,7 @@ fn render_events(
     }
     let mut html_out = String::with_capacity(text.len() * 3 / 2);
     html::push_html(&mut html_out, events.list.into_iter());
-    if memchr::memmem::find(html_out.as_bytes(), b" style=\"text-align: ").is_some() {
+    if may_align && memchr::memmem::find(html_out.as_bytes(), ALIGN_STYLE).is_some() {
         // A strict Content-Security-Policy blocks inline styles; themes style these classes.
         for align in ["left", "center", "right"] {
             html_out = html_out.replace(
@@ -1122,6 +1132,37 @@ mod tests {
             aligned.html
         );
         assert!(!aligned.html.contains("style="));
+        // Found wherever the HTML gets it: an aligned table in a list, raw HTML (block or
+        // inline); a table without alignment keeps the page unsearched and unchanged.
+        let nested = render_text("- item\n\n  | a |\n  |:-:|\n  | 1 |\n");
+        assert!(
+            nested.html.contains("<td class=\"align-center\">1</td>"),
+            "{}",
+            nested.html
+        );
+        let raw = render_text(
+            "<div style=\"text-align: right\">x</div>\n\nA <span style=\"text-align: left\">y</span>.\n",
+        );
+        assert!(
+            raw.html.contains("<div class=\"align-right\">x</div>"),
+            "{}",
+            raw.html
+        );
+        assert!(
+            raw.html.contains("<span class=\"align-left\">y</span>"),
+            "{}",
+            raw.html
+        );
+        // Prose that quotes the attribute is prose (pulldown-cmark leaves quotes in text as
+        // they are), not a style to rewrite.
+        let plain = render_text("| a |\n|---|\n| b |\n\nWrite ` style=\"text-align: left\"`.\n");
+        assert!(
+            plain
+                .html
+                .contains("<code> style=\"text-align: left\"</code>"),
+            "{}",
+            plain.html
+        );
         assert!(r.html.contains("<del>old</del>"));
         assert!(r.html.contains("“quoted”"));
         assert!(r.html.contains("type=\"checkbox\""));
