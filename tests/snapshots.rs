@@ -87,3 +87,30 @@ fn a_small_sites_whole_output_is_unchanged() {
     }
     assert_snapshot("fixture-output.sha256", &listing);
 }
+
+#[test]
+fn a_card_without_a_heading_level_gets_the_default() {
+    let f = Fixture::new();
+    // A site's own listing that shows the newest articles with the theme's card partial, once
+    // with the level it documents as optional and once with it set.
+    f.write(
+        "templates/index.html",
+        "{% extends \"base.html\" %}{% block content %}\
+         {% for p in recent %}{% include \"partials/card.html\" %}{% endfor %}\
+         {% set card_level = 2 %}{% for p in recent %}{% include \"partials/card.html\" %}{% endfor %}\
+         {% endblock content %}",
+    );
+    f.build().assert_ok();
+    let home = f.read("public/index.html");
+    // The fixture's two articles, each listed twice.
+    assert_eq!(
+        home.matches("<h3 class=\"card-title\">").count(),
+        2,
+        "{home}"
+    );
+    assert_eq!(
+        home.matches("<h2 class=\"card-title\">").count(),
+        2,
+        "{home}"
+    );
+}
