@@ -17,8 +17,6 @@ use std::path::Path;
 
 const MORE_MARKER: &str = "<!-- more -->";
 const SUMMARY_MARKER: &str = "<!--haven:summary-->";
-/// The inline style pulldown-cmark gives the cells of an aligned table column.
-const ALIGN_STYLE: &[u8] = b" style=\"text-align: ";
 /// Words read per minute, for `reading_time`.
 const READING_SPEED: usize = 200;
 
@@ -549,6 +547,7 @@ fn render_events(
     let keep = env.html();
     let mut events = HtmlEvents {
         keep,
+        table: TableCells::default(),
         // Prose has about one event for every 30 bytes; growing the list copies it each time.
         list: Vec::with_capacity(if keep { text.len() / 24 } else { 0 }),
     };
@@ -559,9 +558,6 @@ fn render_events(
         top_level && memchr::memmem::find(text.as_bytes(), MORE_MARKER.as_bytes()).is_some();
     let mut block_depth = 0usize;
     let mut headings: Vec<(u8, String, String)> = Vec::new();
-    // Whether the HTML can hold an inline alignment style (see the end): only an aligned table
-    // column or raw HTML writes one, so most pages are not searched for it.
-    let mut may_align = false;
 
     for (event, range) in parser {
         let at = offset + scanned.input_position(range.start);
@@ -572,9 +568,6 @@ fn render_events(
                     prose.end_block(out);
                 }
                 match tag {
-                    Tag::Table(columns) => {
-                        may_align |= columns.iter().any(|c| *c != Alignment::None);
-                    }
                     Tag::CodeBlock(_) => prose.code += 1,
                     Tag::Link {
                         link_type: LinkType::Autolink | LinkType::Email,
@@ -611,7 +604,6 @@ fn render_events(
             Event::Text(t) => prose.push_text(t, at),
             Event::SoftBreak | Event::HardBreak => prose.push_text(" ", at),
             Event::Html(h) | Event::InlineHtml(h) => {
-                may_align |= memchr::memmem::find(h.as_bytes(), ALIGN_STYLE).is_some();
                 if let Some(rest) = h.trim().strip_prefix("<!--")
                     && let Some(allow) = rest.trim().strip_prefix("haven:allow")
                 {
@@ -753,15 +745,6 @@ fn render_events(
     }
     let mut html_out = String::with_capacity(text.len() * 3 / 2);
     html::push_html(&mut html_out, events.list.into_iter());
-    if may_align && memchr::memmem::find(html_out.as_bytes(), ALIGN_STYLE).is_some() {
-        // A strict Content-Security-Policy blocks inline styles; themes style these classes.
-        for align in ["left", "center", "right"] {
-            html_out = html_out.replace(
-                &format!(" style=\"text-align: {align}\""),
-                &format!(" class=\"align-{align}\""),
-            );
-        }
-    }
     html_out
 }
 
@@ -770,13 +753,54 @@ fn render_events(
 struct HtmlEvents<'a> {
     keep: bool,
     list: Vec<Event<'a>>,
+    table: TableCells,
+}
+
+/// Where the events are in a table, to give the cells of aligned columns a class
+/// (`align-left`, `align-center`, `align-right`, which themes style) instead of
+/// pulldown-cmark's inline `style`, which a strict Content-Security-Policy blocks.
+#[derive(Default)]
+struct TableCells {
+    columns: Vec<Alignment>,
+    in_head: bool,
+    cell: usize,
 }
 
 impl<'a> HtmlEvents<'a> {
     fn push(&mut self, event: Event<'a>) {
-        if self.keep {
-            self.list.push(event);
+        if !self.keep {
+            return;
         }
+        let table = &mut self.table;
+        match &event {
+            Event::Start(Tag::Table(columns)) => {
+                table.columns = columns.clone();
+                // pulldown-cmark writes no style for a column without alignment.
+                let plain = vec![Alignment::None; columns.len()];
+                self.list.push(Event::Start(Tag::Table(plain)));
+                return;
+            }
+            Event::Start(Tag::TableHead) => (table.in_head, table.cell) = (true, 0),
+            Event::End(TagEnd::TableHead) => table.in_head = false,
+            Event::Start(Tag::TableRow) => table.cell = 0,
+            Event::End(TagEnd::TableCell) => table.cell += 1,
+            Event::Start(Tag::TableCell) => {
+                let class = match table.columns.get(table.cell) {
+                    Some(Alignment::Left) => "left",
+                    Some(Alignment::Center) => "center",
+                    Some(Alignment::Right) => "right",
+                    _ => "",
+                };
+                if !class.is_empty() {
+                    let cell = if table.in_head { "th" } else { "td" };
+                    let start = format!("<{cell} class=\"align-{class}\">");
+                    self.list.push(Event::Html(start.into()));
+                    return;
+                }
+            }
+            _ => {}
+        }
+        self.list.push(event);
     }
 }
 
@@ -1132,34 +1156,33 @@ mod tests {
             aligned.html
         );
         assert!(!aligned.html.contains("style="));
-        // Found wherever the HTML gets it: an aligned table in a list, raw HTML (block or
-        // inline); a table without alignment keeps the page unsearched and unchanged.
-        let nested = render_text("- item\n\n  | a |\n  |:-:|\n  | 1 |\n");
         assert!(
-            nested.html.contains("<td class=\"align-center\">1</td>"),
+            aligned
+                .html
+                .contains("<th class=\"align-left\">a</th><th class=\"align-right\">b</th>"),
+            "{}",
+            aligned.html
+        );
+        // In a list, with a column left unaligned between aligned ones.
+        let nested = render_text("- item\n\n  | a | b | c |\n  |:-:|---|--:|\n  | 1 | 2 | 3 |\n");
+        assert!(
+            nested.html.contains(
+                "<tr><td class=\"align-center\">1</td><td>2</td><td class=\"align-right\">3</td></tr>"
+            ),
             "{}",
             nested.html
         );
-        let raw = render_text(
-            "<div style=\"text-align: right\">x</div>\n\nA <span style=\"text-align: left\">y</span>.\n",
-        );
-        assert!(
-            raw.html.contains("<div class=\"align-right\">x</div>"),
-            "{}",
-            raw.html
-        );
-        assert!(
-            raw.html.contains("<span class=\"align-left\">y</span>"),
-            "{}",
-            raw.html
-        );
-        // Prose that quotes the attribute is prose (pulldown-cmark leaves quotes in text as
-        // they are), not a style to rewrite.
-        let plain = render_text("| a |\n|---|\n| b |\n\nWrite ` style=\"text-align: left\"`.\n");
+        // Prose that quotes the attribute, and an author's own HTML, are printed as written.
+        let written = "<div style=\"text-align: right\">x</div>\n\n| a |\n|:--|\n| b |\n\nWrite ` style=\"text-align: left\"`.\n";
+        let plain = render_text(written);
         assert!(
             plain
                 .html
-                .contains("<code> style=\"text-align: left\"</code>"),
+                .contains("<div style=\"text-align: right\">x</div>")
+                && plain
+                    .html
+                    .contains("<code> style=\"text-align: left\"</code>")
+                && plain.html.contains("<td class=\"align-left\">b</td>"),
             "{}",
             plain.html
         );
