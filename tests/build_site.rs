@@ -161,6 +161,20 @@ fn base_url_override_and_subpath() {
     assert!(sleep.contains("https://me.github.io/lib/articles/sleep/"));
     let css = hashed_asset(&f, "css", "style", "css");
     assert!(sleep.contains(&format!("href=\"/lib/{css}\"")), "{sleep}");
+    // The links every page has to the home page and the site feed carry the base path.
+    for link in [
+        "<a class=\"site-title\" href=\"/lib/\"",
+        "<li><a href=\"/lib/\">Home</a></li>",
+        "<p class=\"footer-meta\"><a href=\"/lib/\">",
+        "type=\"application/atom+xml\" title=\"Test Library\" href=\"/lib/atom.xml\"",
+    ] {
+        assert!(sleep.contains(link), "{link}\n{sleep}");
+    }
+    let section = f.read("public/articles/index.html");
+    assert!(
+        section.contains("<li><a href=\"/lib/\">Home</a></li>"),
+        "{section}"
+    );
 }
 
 /// `dir/stem.XXXXXXXX.ext` in `public/`: the one fingerprinted file of that name.
