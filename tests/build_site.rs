@@ -175,6 +175,16 @@ fn base_url_override_and_subpath() {
         section.contains("<li><a href=\"/lib/\">Home</a></li>"),
         "{section}"
     );
+    // On the home page itself, the site title is marked as the current page.
+    let home = f.read("public/index.html");
+    assert!(
+        home.contains("<a class=\"site-title\" href=\"/lib/\" aria-current=\"page\">"),
+        "{home}"
+    );
+    assert!(
+        !sleep.contains("aria-current=\"page\">Test Library"),
+        "{sleep}"
+    );
 }
 
 /// `dir/stem.XXXXXXXX.ext` in `public/`: the one fingerprinted file of that name.
