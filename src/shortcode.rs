@@ -132,7 +132,22 @@ pub fn scan(text: &str) -> Result<Scanned<'_>, Vec<SyntaxError>> {
         if let Some((_, _, _, _, _, depth)) = open.as_mut() {
             // Inside a block body: only track nesting; the body is scanned again when rendered.
             match classify(line) {
-                Line::Open(..) => *depth += 1,
+                Line::Open(name, _) => {
+                    *depth += 1;
+                    // The outer call is the first level. Each level's body is scanned and
+                    // rendered again, so depth costs time and stack: stop here.
+                    if *depth >= crate::limits::MAX_SHORTCODE_DEPTH {
+                        errors.push(SyntaxError {
+                            offset: here,
+                            message: format!(
+                                "shortcode `{name}` is nested {} levels deep; at most {} are allowed",
+                                *depth + 1,
+                                crate::limits::MAX_SHORTCODE_DEPTH
+                            ),
+                        });
+                        return Err(errors);
+                    }
+                }
                 Line::End if *depth > 0 => *depth -= 1,
                 Line::End => {
                     if let Some((name, args, call_offset, body_start, indent, _)) = open.take() {
@@ -354,6 +369,24 @@ mod tests {
             Some("{% b() %}\nx\n{% end %}\n")
         );
         assert_eq!(s.text.lines().count(), 6);
+    }
+
+    #[test]
+    fn nesting_is_limited_where_it_passes_the_limit() {
+        let max = crate::limits::MAX_SHORTCODE_DEPTH;
+        let nested = |levels: usize| {
+            format!(
+                "intro\n{}x\n{}",
+                "{% box() %}\n".repeat(levels),
+                "{% end %}\n".repeat(levels)
+            )
+        };
+        assert_eq!(scan(&nested(max)).unwrap().calls.len(), 1);
+        let text = nested(10_000);
+        let e = scan(&text).unwrap_err();
+        assert_eq!(e.len(), 1);
+        assert_eq!(e[0].offset, "intro\n".len() + max * "{% box() %}\n".len());
+        assert!(e[0].message.contains("nested 33 levels deep"), "{}", e[0].message);
     }
 
     #[test]

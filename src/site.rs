@@ -188,6 +188,17 @@ fn display_path(root: &Path, path: &Path) -> PathBuf {
 /// Loads `site.yaml`, with `--base-url` applied.
 pub fn load_config(options: &LoadOptions) -> Result<Config, Diagnostic> {
     let path = options.root.join(CONFIG_FILE);
+    if let Ok(meta) = std::fs::metadata(&path)
+        && meta.len() > crate::limits::MAX_CONFIG_BYTES
+    {
+        return Err(crate::limits::too_large(
+            Path::new(CONFIG_FILE),
+            meta.len(),
+            crate::limits::MAX_CONFIG_BYTES,
+            "site.yaml",
+            "site.yaml holds settings, crisis resources and rules: a few kilobytes",
+        ));
+    }
     let text = match std::fs::read(&path) {
         Ok(bytes) => content::decode(bytes, Path::new(CONFIG_FILE))?,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {

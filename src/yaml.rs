@@ -1,7 +1,8 @@
 //! YAML → typed values, with errors an author can act on.
 //!
 //! Wraps `serde_yaml` so every error becomes a [`Diagnostic`] with the file, line and column,
-//! and unknown keys come with a "did you mean" suggestion.
+//! and unknown keys come with a "did you mean" suggestion. YAML nested deeper than
+//! [`MAX_YAML_DEPTH`](crate::limits::MAX_YAML_DEPTH) is rejected before it is parsed.
 
 use crate::diagnostics::Diagnostic;
 use serde::de::DeserializeOwned;
@@ -13,6 +14,13 @@ pub fn from_str<T: DeserializeOwned>(
     file: &Path,
     line_offset: usize,
 ) -> Result<T, Diagnostic> {
+    if let Some(at) = crate::limits::yaml_too_deep(text, crate::limits::MAX_YAML_DEPTH) {
+        return Err(crate::limits::too_deep(
+            file,
+            at.line + line_offset,
+            at.column,
+        ));
+    }
     serde_yaml::from_str(text).map_err(|e| to_diagnostic(&e, text, file, line_offset))
 }
 
@@ -28,7 +36,7 @@ fn to_diagnostic(
         Some(i) if error.location().is_some() => full[..i].to_string(),
         _ => full,
     };
-    let (code, message, suggestion) = explain(&message);
+    let (code, message, suggestion) = explain(&message, text);
     let mut diagnostic = Diagnostic::error(code, message).in_file(file);
     if let Some(loc) = error.location() {
         diagnostic = diagnostic.at(loc.line() + line_offset, loc.column());
@@ -47,7 +55,7 @@ fn to_diagnostic(
 }
 
 /// Turns serde's wording into a code, a message and a suggestion.
-fn explain(message: &str) -> (&'static str, String, Option<String>) {
+fn explain(message: &str, text: &str) -> (&'static str, String, Option<String>) {
     if let Some((path, rest)) = split_unknown_field(message) {
         let (field, expected) = rest;
         let suggestion = match closest(&field, &expected) {
@@ -73,6 +81,13 @@ fn explain(message: &str) -> (&'static str, String, Option<String>) {
             "missing-field",
             message.to_string(),
             Some("add the key; see `haven schema` for the full list".to_string()),
+        );
+    }
+    if message.contains("recursion limit exceeded") && !text.contains('*') {
+        return (
+            "yaml-too-deep",
+            format!("{message}: the YAML nests lists and maps too deeply"),
+            Some("flatten this value: real settings and front matter need a few levels at most".to_string()),
         );
     }
     if message.contains("recursion limit exceeded") || message.contains("repetition limit exceeded")
@@ -182,5 +197,27 @@ mod tests {
         text.push_str("title: x\n");
         let e = from_str::<serde_json::Value>(&text, Path::new("a.md"), 0).unwrap_err();
         assert_eq!(e.code, "yaml-too-complex");
+    }
+
+    /// Nesting deep enough to take the parser most of a minute is rejected before parsing,
+    /// located, and not blamed on aliases.
+    #[test]
+    fn deep_nesting_is_rejected_before_parsing() {
+        for (open, close) in [("[", "]"), ("{a: ", "}"), ("- ", "")] {
+            let text = format!(
+                "title: A\nextra: {}1{}\n",
+                open.repeat(100_000),
+                close.repeat(100_000)
+            );
+            let start = std::time::Instant::now();
+            let e = from_str::<serde_json::Value>(&text, Path::new("a.md"), 1).unwrap_err();
+            assert_eq!(e.code, "yaml-too-deep", "{open}: {e}");
+            assert_eq!(e.line, 3, "{e}");
+            assert!(!e.to_string().contains("alias"), "{e}");
+            // Generous for a loaded machine: the parser took over 40 s on this input.
+            assert!(start.elapsed().as_secs() < 5, "{:?}", start.elapsed());
+        }
+        let ok = format!("extra: {}1{}\n", "[".repeat(20), "]".repeat(20));
+        assert!(from_str::<serde_json::Value>(&ok, Path::new("a.md"), 0).is_ok());
     }
 }

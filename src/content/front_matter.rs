@@ -140,12 +140,102 @@ pub fn split<'a>(text: &'a str, file: &Path) -> Result<Split<'a>, Diagnostic> {
 
 /// Parses the front matter of a page.
 pub fn parse_page(split: &Split<'_>, file: &Path) -> Result<PageFront, Diagnostic> {
-    parse(split, file)
+    let front: PageFront = parse(split, file)?;
+    use crate::limits::{MAX_ALIASES, MAX_LIST_ITEMS, MAX_TAGS};
+    let lists: [(&str, usize, usize, &str); 4] = [
+        (
+            "tags",
+            front.tags.len(),
+            MAX_TAGS,
+            "keep the few that readers browse by; a category groups articles more broadly",
+        ),
+        (
+            "aliases",
+            front.aliases.len(),
+            MAX_ALIASES,
+            "keep the old URLs that are still linked to; a host's redirect rules can cover the rest",
+        ),
+        (
+            "content_warnings",
+            front.content_warnings.len(),
+            MAX_LIST_ITEMS,
+            "list each topic once",
+        ),
+        (
+            "references",
+            front.references.len(),
+            MAX_LIST_ITEMS,
+            "link to a reading list instead",
+        ),
+    ];
+    for (key, len, max, help) in lists {
+        if len > max {
+            return Err(too_long(split, file, key, len, max, help));
+        }
+    }
+    if let Some(len) = crate::limits::long_list(&front.extra, MAX_LIST_ITEMS) {
+        return Err(too_long(
+            split,
+            file,
+            "extra",
+            len,
+            MAX_LIST_ITEMS,
+            "keep data for templates short; front matter describes one page",
+        ));
+    }
+    Ok(front)
+}
+
+/// The error of a front matter list with more items than allowed.
+fn too_long(
+    split: &Split<'_>,
+    file: &Path,
+    key: &str,
+    len: usize,
+    max: usize,
+    help: &str,
+) -> Diagnostic {
+    let what = if key == "extra" {
+        "a list under `extra`".to_string()
+    } else {
+        format!("`{key}`")
+    };
+    Diagnostic::error(
+        "too-many-items",
+        format!("{what} has {len} items; a page may have at most {max}"),
+    )
+    .in_file(file)
+    .at(key_line(split, key), 1)
+    .suggest(help.to_string())
+}
+
+/// 1-based line in the file of a top-level front matter key (the first line of the front
+/// matter if it is not found).
+fn key_line(split: &Split<'_>, key: &str) -> usize {
+    split
+        .front
+        .lines()
+        .position(|l| {
+            l.strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start().starts_with(':'))
+        })
+        .map_or(split.front_line, |i| split.front_line + i)
 }
 
 /// Parses the front matter of a section.
 pub fn parse_section(split: &Split<'_>, file: &Path) -> Result<SectionFront, Diagnostic> {
-    parse(split, file)
+    let front: SectionFront = parse(split, file)?;
+    if let Some(len) = crate::limits::long_list(&front.extra, crate::limits::MAX_LIST_ITEMS) {
+        return Err(too_long(
+            split,
+            file,
+            "extra",
+            len,
+            crate::limits::MAX_LIST_ITEMS,
+            "keep data for templates short; front matter describes one page",
+        ));
+    }
+    Ok(front)
 }
 
 fn parse<T: serde::de::DeserializeOwned>(split: &Split<'_>, file: &Path) -> Result<T, Diagnostic> {
@@ -156,6 +246,19 @@ fn parse<T: serde::de::DeserializeOwned>(split: &Split<'_>, file: &Path) -> Resu
                 .at(split.front_line, 1)
                 .suggest("add at least `title: \"Your title\"`"),
         );
+    }
+    if split.front.len() > crate::limits::MAX_FRONT_MATTER_BYTES {
+        return Err(Diagnostic::error(
+            "front-matter-too-large",
+            format!(
+                "the front matter is {} (the limit is {})",
+                crate::limits::human_bytes(split.front.len() as u64),
+                crate::limits::human_bytes(crate::limits::MAX_FRONT_MATTER_BYTES as u64)
+            ),
+        )
+        .in_file(file)
+        .at(split.front_line, 1)
+        .suggest("front matter describes the page in a few lines; put long text in the body"));
     }
     yaml::from_str(split.front, file, split.front_line - 1)
 }

@@ -143,8 +143,39 @@ impl<F: Clone> Parsed<F> {
 
 /// Reads a content file as UTF-8 text, normalised.
 pub fn read_text(path: &Path, display: &Path) -> Result<String, Diagnostic> {
-    let bytes = std::fs::read(path).map_err(read_error(display))?;
+    use std::io::Read as _;
+    let mut file = std::fs::File::open(path).map_err(read_error(display))?;
+    let size = within_limit(&file, display)?;
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+    // At most one byte more than the limit, should the file grow while it is read.
+    (&mut file)
+        .take(crate::limits::MAX_CONTENT_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(read_error(display))?;
+    if bytes.len() as u64 > crate::limits::MAX_CONTENT_BYTES {
+        return Err(too_large(display, bytes.len() as u64));
+    }
     decode(bytes, display)
+}
+
+/// The size of an open file, or the error of one over
+/// [`MAX_CONTENT_BYTES`](crate::limits::MAX_CONTENT_BYTES).
+fn within_limit(file: &std::fs::File, display: &Path) -> Result<u64, Diagnostic> {
+    let size = file.metadata().map_err(read_error(display))?.len();
+    if size > crate::limits::MAX_CONTENT_BYTES {
+        return Err(too_large(display, size));
+    }
+    Ok(size)
+}
+
+fn too_large(display: &Path, size: u64) -> Diagnostic {
+    crate::limits::too_large(
+        display,
+        size,
+        crate::limits::MAX_CONTENT_BYTES,
+        "the file",
+        "split it into several pages (and move large data out of content/)",
+    )
 }
 
 /// The problem of a content file that cannot be read.
@@ -163,6 +194,7 @@ pub fn read_front_matter(path: &Path, display: &Path) -> Result<String, Diagnost
 
 fn read_front_matter_from(path: &Path, display: &Path, first: u64) -> Result<String, Diagnostic> {
     let file = std::fs::File::open(path).map_err(read_error(display))?;
+    within_limit(&file, display)?;
     read_front_matter_of(file, display, first)
 }
 

@@ -1,0 +1,176 @@
+//! Hostile content: size and nesting bombs get a located error from both `haven build` and
+//! `haven check` (exit code 1, no panic, no crash), quickly, and the previously built `public/`
+//! stays byte-for-byte as it was.
+
+mod common;
+use common::{ARTICLE, Fixture, snapshot};
+use std::time::{Duration, Instant};
+
+/// Builds the fixture, breaks it with `change`, and checks that `build` and `check` both fail
+/// with every needle in their messages, within `seconds`, leaving `public/` as it was.
+fn assert_rejected(change: impl FnOnce(&Fixture), needles: &[&str]) {
+    let f = Fixture::new();
+    f.build().assert_ok();
+    let before = snapshot(&f.path("public"));
+    change(&f);
+    for command in ["build", "check"] {
+        let start = Instant::now();
+        let run = f.haven(&[command]);
+        run.assert_error(needles);
+        // Far above the time these take (well under a second each), far below what the
+        // unguarded inputs took (minutes, or a crash after exhausting memory).
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "{command} took {:?}",
+            start.elapsed()
+        );
+    }
+    assert_eq!(snapshot(&f.path("public")), before, "public/ changed");
+}
+
+fn article_with(front_extra: &str, body: &str) -> String {
+    ARTICLE.replace(
+        "tags: [sleep, mood]\n---\nSleep and mood are linked.",
+        &format!("tags: [sleep, mood]\n{front_extra}---\n{body}"),
+    )
+}
+
+#[test]
+fn too_many_tags() {
+    let tags: Vec<String> = (0..101).map(|i| format!("t{i}")).collect();
+    assert_rejected(
+        |f| {
+            f.write(
+                "content/articles/sleep.md",
+                &ARTICLE.replace("[sleep, mood]", &format!("[{}]", tags.join(", "))),
+            )
+        },
+        &[
+            "error[too-many-items]",
+            "`tags` has 101 items; a page may have at most 100",
+            "content/articles/sleep.md:9:1",
+        ],
+    );
+}
+
+/// 100,000 tags grew the process to 11 GB before it aborted.
+#[test]
+fn a_hundred_thousand_tags() {
+    let tags: Vec<String> = (0..100_000).map(|i| format!("t{i}")).collect();
+    assert_rejected(
+        |f| {
+            f.write(
+                "content/articles/sleep.md",
+                &ARTICLE.replace("[sleep, mood]", &format!("[{}]", tags.join(", "))),
+            )
+        },
+        &[
+            "error[front-matter-too-large]",
+            "content/articles/sleep.md:2:1",
+        ],
+    );
+}
+
+#[test]
+fn too_many_aliases_and_long_lists_under_extra() {
+    let aliases: Vec<String> = (0..101).map(|i| format!("/old/{i}/")).collect();
+    assert_rejected(
+        |f| {
+            f.write(
+                "content/articles/sleep.md",
+                &article_with(&format!("aliases: [{}]\n", aliases.join(", ")), "Text.\n"),
+            )
+        },
+        &[
+            "error[too-many-items]",
+            "`aliases` has 101 items",
+            "content/articles/sleep.md:10:1",
+        ],
+    );
+    let items = vec!["1"; 1001].join(", ");
+    assert_rejected(
+        |f| {
+            f.write(
+                "content/articles/sleep.md",
+                &article_with(&format!("extra:\n  data: [{items}]\n"), "Text.\n"),
+            )
+        },
+        &[
+            "error[too-many-items]",
+            "a list under `extra` has 1001 items",
+            "content/articles/sleep.md:10:1",
+        ],
+    );
+}
+
+/// 10,000 nested block shortcodes overflowed the stack.
+#[test]
+fn deeply_nested_shortcodes() {
+    let body = format!(
+        "Intro.\n\n{}Deep.\n{}",
+        "{% callout(kind=\"tip\") %}\n".repeat(10_000),
+        "{% end %}\n".repeat(10_000)
+    );
+    assert_rejected(
+        |f| f.write("content/articles/sleep.md", &article_with("", &body)),
+        &[
+            "error[shortcode-syntax]",
+            "nested 33 levels deep; at most 32 are allowed",
+            // The 33rd opening line: the body starts on line 11.
+            "content/articles/sleep.md:45:1",
+        ],
+    );
+}
+
+/// Front matter nested 100,000 deep took 45 s, and the message blamed aliases.
+#[test]
+fn deeply_nested_front_matter() {
+    let deep = format!("extra: {}1{}\n", "[".repeat(100_000), "]".repeat(100_000));
+    assert_rejected(
+        |f| f.write("content/articles/sleep.md", &article_with(&deep, "Text.\n")),
+        &[
+            "error[yaml-too-deep]",
+            "more than 64 levels deep",
+            "content/articles/sleep.md:10:",
+        ],
+    );
+    let f = Fixture::new();
+    f.write("content/articles/sleep.md", &article_with(&deep, "Text.\n"));
+    let run = f.build();
+    assert!(!run.stderr().contains("alias"), "{}", run.stderr());
+}
+
+#[test]
+fn deeply_nested_site_yaml() {
+    let deep = format!("extra: {}\n", "{a: ".repeat(50_000));
+    assert_rejected(
+        |f| f.write("site.yaml", &format!("{}{deep}", common::SITE_YAML)),
+        &["error[yaml-too-deep]", "site.yaml:32:"],
+    );
+}
+
+#[test]
+fn oversized_site_yaml() {
+    let filler = format!("# {}\n", "x".repeat(100)).repeat(11_000);
+    assert_rejected(
+        |f| f.write("site.yaml", &format!("{}{filler}", common::SITE_YAML)),
+        &[
+            "error[file-too-large]",
+            "site.yaml:1:1",
+            "site.yaml is 1.1 MiB (the limit is 1.0 MiB)",
+        ],
+    );
+}
+
+#[test]
+fn oversized_content_file() {
+    let body = "A sentence of the article. ".repeat(17 * 1024 * 1024 / 27 + 1);
+    assert_rejected(
+        |f| f.write("content/articles/sleep.md", &article_with("", &body)),
+        &[
+            "error[file-too-large]",
+            "content/articles/sleep.md:1:1",
+            "(the limit is 16.0 MiB)",
+        ],
+    );
+}
