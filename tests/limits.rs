@@ -174,3 +174,41 @@ fn oversized_content_file() {
         ],
     );
 }
+
+/// Bytes of every file below `dir`.
+fn total_bytes(dir: &std::path::Path) -> usize {
+    snapshot(dir).values().map(Vec::len).sum()
+}
+
+/// The tag pages and feeds of a page grow with its number of tags, not with its square: each
+/// tag's feed lists at most 20 of the page's tags (and always that tag), the site's feed all.
+#[test]
+fn tag_output_grows_linearly_with_tags_per_page() {
+    let site_with = |n: usize| {
+        let f = Fixture::new();
+        let tags: Vec<String> = (0..n).map(|i| format!("t{i}")).collect();
+        f.write(
+            "content/articles/sleep.md",
+            &ARTICLE.replace("[sleep, mood]", &format!("[{}]", tags.join(", "))),
+        );
+        f.build().assert_ok();
+        f
+    };
+    let (small, large) = (site_with(50), site_with(100));
+    let (a, b) = (
+        total_bytes(&small.path("public/tags")),
+        total_bytes(&large.path("public/tags")),
+    );
+    // Twice the tags: about twice the bytes (the square would be four times).
+    assert!(b < a * 23 / 10, "50 tags: {a} bytes, 100 tags: {b} bytes");
+
+    let categories = |xml: &str| xml.matches("<category term=").count();
+    let feed = large.read("public/tags/t99/atom.xml");
+    assert_eq!(categories(&feed), 21, "{feed}");
+    assert!(feed.contains("<category term=\"t99\"/>"));
+    assert!(feed.contains("<category term=\"t19\"/>"));
+    assert!(!feed.contains("<category term=\"t20\"/>"));
+    assert_eq!(categories(&large.read("public/tags/t5/atom.xml")), 20);
+    // The site's feed lists both articles with all their tags (100 and `anxiety`).
+    assert_eq!(categories(&large.read("public/atom.xml")), 101);
+}

@@ -17,31 +17,41 @@ use std::fmt::Write;
 /// Entries per feed. A constant until `site.yaml` grows a setting for it.
 pub const FEED_LIMIT: usize = 20;
 
+/// Most `<category>` elements of an entry in a tag's feed (besides that tag). A page with `n`
+/// tags is an entry in `n` tag feeds: listing every tag in each would make the feeds grow with
+/// the square of `n` (1,000 tags on one page made 36 MB of feeds). The site's and sections'
+/// feeds list every tag.
+pub const TAG_FEED_CATEGORIES: usize = 20;
+
 /// Every feed of the site.
 pub fn feeds(site: &Site) -> Vec<(String, Vec<u8>)> {
     let mut articles: Vec<usize> = (0..site.pages.len())
         .filter(|&i| site.pages[i].kind == PageKind::Article)
         .collect();
     sort_pages(&mut articles, &site.pages, SortBy::Date);
-    // (title, page path, pages newest first) of each feed.
-    let mut specs: Vec<(String, String, Cow<'_, [usize]>)> =
-        vec![(site.config.title.clone(), "/".to_string(), articles.into())];
+    // (title, page path, pages newest first, the tag's slug for a tag's feed) of each feed.
+    let mut specs: Vec<(String, String, Cow<'_, [usize]>, Option<&str>)> = vec![(
+        site.config.title.clone(),
+        "/".to_string(),
+        articles.into(),
+        None,
+    )];
     for s in site.sections.iter().skip(1) {
         let mut pages = s.pages.clone();
         sort_pages(&mut pages, &site.pages, SortBy::Date);
         let title = format!("{} · {}", s.front.title, site.config.title);
-        specs.push((title, s.path.clone(), pages.into()));
+        specs.push((title, s.path.clone(), pages.into(), None));
     }
     for t in site.taxonomies.iter().filter(|t| t.name == "tags") {
         for term in &t.terms {
             let title = format!("{} · {}", term.name, site.config.title);
             let path = format!("/{}/{}/", t.name, term.slug);
-            specs.push((title, path, Cow::Borrowed(&term.pages)));
+            specs.push((title, path, Cow::Borrowed(&term.pages), Some(term.slug.as_str())));
         }
     }
     specs
         .par_iter()
-        .map(|(title, path, pages)| feed(site, title, path, pages))
+        .map(|(title, path, pages, tag)| feed(site, title, path, pages, *tag))
         .collect()
 }
 
@@ -63,8 +73,15 @@ fn author_name(site: &Site) -> &str {
     }
 }
 
-/// The feed of the HTML page at `path` (`/articles/`), listing `pages` (newest first).
-fn feed(site: &Site, title: &str, path: &str, pages: &[usize]) -> (String, Vec<u8>) {
+/// The feed of the HTML page at `path` (`/articles/`), listing `pages` (newest first); `tag`
+/// is the slug of the tag whose feed this is.
+fn feed(
+    site: &Site,
+    title: &str,
+    path: &str,
+    pages: &[usize],
+    tag: Option<&str>,
+) -> (String, Vec<u8>) {
     let entries: Vec<&Page> = pages
         .iter()
         .map(|&i| &site.pages[i])
@@ -101,7 +118,7 @@ fn feed(site: &Site, title: &str, path: &str, pages: &[usize]) -> (String, Vec<u
         alternate = xml_escape(&site.permalink(path)),
     );
     for p in entries {
-        entry(&mut xml, site, p, &author);
+        entry(&mut xml, site, p, &author, tag);
     }
     xml.push_str("</feed>\n");
     (
@@ -110,7 +127,7 @@ fn feed(site: &Site, title: &str, path: &str, pages: &[usize]) -> (String, Vec<u
     )
 }
 
-fn entry(xml: &mut String, site: &Site, page: &Page, site_author: &str) {
+fn entry(xml: &mut String, site: &Site, page: &Page, site_author: &str, tag: Option<&str>) {
     let f = page.front();
     let url = xml_escape(&site.permalink(&page.path));
     let author = f
@@ -131,8 +148,24 @@ fn entry(xml: &mut String, site: &Site, page: &Page, site_author: &str) {
         let _ = writeln!(xml, "    <updated>{}</updated>", timestamp(d));
     }
     let _ = writeln!(xml, "    <author><name>{author}</name></author>");
-    for tag in &f.tags {
-        let _ = writeln!(xml, "    <category term=\"{}\"/>", xml_escape(tag));
+    let shown = match tag {
+        Some(_) => f.tags.len().min(TAG_FEED_CATEGORIES),
+        None => f.tags.len(),
+    };
+    for t in &f.tags[..shown] {
+        let _ = writeln!(xml, "    <category term=\"{}\"/>", xml_escape(t));
+    }
+    // A tag's own feed names that tag, wherever it is in a long list.
+    if let Some(slug) = tag
+        && shown < f.tags.len()
+        && !f.tags[..shown]
+            .iter()
+            .any(|t| crate::markdown::slugify(t) == slug)
+        && let Some(own) = f.tags[shown..]
+            .iter()
+            .find(|t| crate::markdown::slugify(t) == slug)
+    {
+        let _ = writeln!(xml, "    <category term=\"{}\"/>", xml_escape(own));
     }
     let summary = page.rendered.summary.trim();
     if !summary.is_empty() {
