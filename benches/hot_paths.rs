@@ -83,6 +83,7 @@ impl Environment for BenchEnv {
         _name: &str,
         _args: &serde_json::Map<String, serde_json::Value>,
         _body_html: &str,
+        _file: &std::path::Path,
     ) -> Result<String, ShortcodeError> {
         Err(ShortcodeError::Unknown { known: Vec::new() })
     }
@@ -209,6 +210,7 @@ fn load_options(root: &Path, serve: bool) -> LoadOptions {
         serve,
         today: None,
         checks_only: false,
+        deadline: Default::default(),
     }
 }
 

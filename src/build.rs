@@ -205,7 +205,10 @@ fn render_into(
         &format!("{}/404.html", site.config.base_path()),
     );
     not_found.insert("current_url", &site.permalink("/404.html"));
-    match site.templates.render("404.html", &not_found) {
+    match site
+        .templates
+        .render("404.html", &not_found, &site.options.deadline, "/404.html")
+    {
         Ok(html) => {
             extras.insert(
                 "404.html".into(),
@@ -228,7 +231,12 @@ fn render_into(
         );
         ctx.insert("current_url", &site.permalink("/search/"));
         ctx.insert_value("search", crate::output::search::page_value(site));
-        match site.templates.render(crate::render::SEARCH_TEMPLATE, &ctx) {
+        match site.templates.render(
+            crate::render::SEARCH_TEMPLATE,
+            &ctx,
+            &site.options.deadline,
+            "/search/",
+        ) {
             Ok(html) => {
                 extras.insert(
                     search_file,
@@ -532,7 +540,13 @@ fn render_job(
     let url_path = format!("{}{path}", site.config.base_path());
     ctx.insert("current_path", &url_path);
     ctx.insert("current_url", &site.permalink(&path));
-    let html = site.templates.render_bytes(template, &ctx, LISTING_BYTES)?;
+    let html = site.templates.render_bytes(
+        template,
+        &ctx,
+        LISTING_BYTES,
+        &site.options.deadline,
+        &path,
+    )?;
     Ok((output_path(&path), html))
 }
 
@@ -566,7 +580,13 @@ pub fn render_page_job(
     );
     ctx.insert("current_url", &site.permalink(&page.path));
     let expected_len = page.rendered.html.len() + PAGE_CHROME_BYTES;
-    let html = site.templates.render_bytes(template, &ctx, expected_len)?;
+    let html = site.templates.render_bytes(
+        template,
+        &ctx,
+        expected_len,
+        &site.options.deadline,
+        &page.source.file.display().to_string(),
+    )?;
     check_safety_slots(site, page, template, &html)?;
     Ok((output_path(&page.path), html))
 }
@@ -636,6 +656,7 @@ mod tests {
             serve: false,
             today: Some("2026-06-01".parse().expect("a date")),
             checks_only: false,
+            deadline: Default::default(),
         };
         let bytes = |files: &BTreeMap<Arc<str>, OutputFile>| -> Vec<(String, Vec<u8>)> {
             files

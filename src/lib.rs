@@ -9,6 +9,7 @@ pub mod build;
 pub mod check;
 pub mod config;
 pub mod content;
+pub mod deadline;
 pub mod diagnostics;
 pub mod lanes;
 pub mod limits;

@@ -185,7 +185,11 @@ pub fn yaml_too_deep(text: &str, max: usize) -> Option<TooDeep> {
             && flow == 0
             && let Some(start) = last_token_start
         {
-            let token = line[start..].split(" #").next().unwrap_or_default().trim_end();
+            let token = line[start..]
+                .split(" #")
+                .next()
+                .unwrap_or_default()
+                .trim_end();
             let mut chars = token.bytes();
             if matches!(chars.next(), Some(b'|' | b'>'))
                 && chars.all(|c| c == b'-' || c == b'+' || c.is_ascii_digit())

@@ -4,12 +4,14 @@
 use anstream::{eprintln, println};
 use anstyle::{AnsiColor, Style};
 use clap::{Parser, Subcommand};
+use haven::deadline::Deadline;
 use haven::diagnostics::{Diagnostic, Severity};
 use haven::site::{LoadOptions, Site};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::Instant;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 mod cli;
 
@@ -49,6 +51,9 @@ enum Command {
         /// Include pages marked `draft: true`
         #[arg(long)]
         drafts: bool,
+        /// Stop with an error when the build takes longer than SECONDS (0: no limit)
+        #[arg(long, value_name = "SECONDS", default_value_t = 0)]
+        timeout: u64,
     },
     /// Build the site and serve it with live reload while you edit
     Serve {
@@ -68,6 +73,10 @@ enum Command {
         /// (for WSL2, Docker volumes and network shares)
         #[arg(long, value_name = "MS", num_args = 0..=1, default_missing_value = "500")]
         poll: Option<u64>,
+        /// Give up on a rebuild that takes longer than SECONDS, keeping the last good site
+        /// (0: no limit)
+        #[arg(long, value_name = "SECONDS", default_value_t = cli::serve::DEFAULT_TIMEOUT)]
+        timeout: u64,
     },
     /// Check every article against the site's safety rules without writing anything
     Check {
@@ -83,6 +92,9 @@ enum Command {
         /// Include pages marked `draft: true`
         #[arg(long)]
         drafts: bool,
+        /// Stop with an error when the check takes longer than SECONDS (0: no limit)
+        #[arg(long, value_name = "SECONDS", default_value_t = 0)]
+        timeout: u64,
     },
     /// Remove previous outputs that `haven build` moved aside (run by `build` itself)
     #[command(hide = true)]
@@ -130,25 +142,29 @@ fn main() -> ExitCode {
             output,
             base_url,
             drafts,
-        } => build(&cli.root, output, base_url, drafts),
+            timeout,
+        } => build(&cli.root, output, base_url, drafts, seconds(timeout)),
         Command::Serve {
             bind,
             port,
             drafts,
             open,
             poll,
-        } => cli::serve::run(&cli.root, bind, port, drafts, open, poll),
+            timeout,
+        } => cli::serve::run(&cli.root, bind, port, drafts, open, poll, seconds(timeout)),
         Command::Check {
             format,
             deny_warnings,
             today: day,
             drafts,
+            timeout,
         } => check(
             &cli.root,
             format,
             deny_warnings,
             day.unwrap_or_else(today),
             drafts,
+            seconds(timeout),
         ),
         Command::RemovePreviousOutput { dirs } => {
             for d in &dirs {
@@ -199,11 +215,96 @@ pub(crate) fn today() -> jiff::civil::Date {
     jiff::Zoned::now().date()
 }
 
+/// `--timeout SECONDS`: 0 is no limit.
+fn seconds(timeout: u64) -> Option<Duration> {
+    (timeout > 0).then(|| Duration::from_secs(timeout))
+}
+
+/// How long a build whose time limit has passed may take to stop by itself (each template
+/// render stops at its next write) before the process ends.
+const STOP_GRACE: Duration = Duration::from_secs(2);
+
+/// Watches the time limit of `haven build` or `haven check`: when it passes, the deadline
+/// expires (renders stop at their next write); when the build has not stopped
+/// [`STOP_GRACE`] later (a template loop that writes nothing), `stuck` reports the timeout and
+/// the process exits with 1, before anything was swapped into the output folder.
+struct Watchdog {
+    /// Set when the build has finished (or reached the point where it must not be stopped).
+    finished: Arc<Mutex<bool>>,
+    wake: std::sync::mpsc::Sender<()>,
+}
+
+impl Watchdog {
+    fn start(deadline: &Arc<Deadline>, stuck: impl FnOnce(Diagnostic) + Send + 'static) -> Self {
+        let finished = Arc::new(Mutex::new(false));
+        let (wake, woken) = std::sync::mpsc::channel::<()>();
+        if let Some(limit) = deadline.remaining() {
+            let deadline = Arc::clone(deadline);
+            let finished = Arc::clone(&finished);
+            std::thread::spawn(move || {
+                use std::sync::mpsc::RecvTimeoutError::Timeout;
+                if woken.recv_timeout(limit) != Err(Timeout) {
+                    return;
+                }
+                deadline.expire();
+                if woken.recv_timeout(STOP_GRACE) != Err(Timeout) {
+                    return;
+                }
+                let finished = finished.lock().unwrap_or_else(|e| e.into_inner());
+                if !*finished {
+                    stuck(deadline.diagnostic());
+                    std::process::exit(1);
+                }
+            });
+        }
+        Watchdog { finished, wake }
+    }
+
+    /// The build is over (or about to swap its output into place): no more exits.
+    fn disarm(&self) {
+        *self.finished.lock().unwrap_or_else(|e| e.into_inner()) = true;
+        let _ = self.wake.send(());
+    }
+}
+
+/// A build's errors, or only the timeout when its time limit passed (the renders it stopped
+/// report it too).
+fn or_timeout(deadline: &Deadline, errors: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    if deadline.is_expired() {
+        vec![deadline.diagnostic()]
+    } else {
+        errors
+    }
+}
+
 fn build(
     root: &Path,
     output: Option<PathBuf>,
     base_url: Option<String>,
     drafts: bool,
+    timeout: Option<Duration>,
+) -> Result<(), Vec<Diagnostic>> {
+    let deadline = Arc::new(Deadline::new(timeout, "--timeout"));
+    let owned_root = root.to_path_buf();
+    let watchdog = Watchdog::start(&deadline, move |d| {
+        print_diagnostics(&owned_root, &[d]);
+        eprintln!(
+            "{}",
+            paint(AnsiColor::Red, "Failed with 1 error; nothing was written.")
+        );
+    });
+    let result = build_within(root, output, base_url, drafts, &deadline, &watchdog);
+    watchdog.disarm();
+    result.map_err(|errors| or_timeout(&deadline, errors))
+}
+
+fn build_within(
+    root: &Path,
+    output: Option<PathBuf>,
+    base_url: Option<String>,
+    drafts: bool,
+    deadline: &Arc<Deadline>,
+    watchdog: &Watchdog,
 ) -> Result<(), Vec<Diagnostic>> {
     let start = Instant::now();
     let options = LoadOptions {
@@ -213,6 +314,7 @@ fn build(
         serve: false,
         today: None,
         checks_only: false,
+        deadline: Arc::clone(deadline),
     };
     let timings = std::env::var_os("HAVEN_TIMINGS").is_some();
     let target = output.unwrap_or_else(|| root.join("public"));
@@ -259,6 +361,11 @@ fn build(
     if timings {
         eprintln!("render+write: {} ms", start.elapsed().as_millis());
     }
+    // The swap must not be cut short: the time limit ends here.
+    watchdog.disarm();
+    if deadline.is_expired() {
+        return Err(vec![deadline.diagnostic()]);
+    }
     let old = writer.finish().map_err(write_error)?;
     remove_previous_outputs(&target, old);
     if timings {
@@ -286,7 +393,9 @@ fn check(
     deny_warnings: bool,
     today: jiff::civil::Date,
     drafts: bool,
+    timeout: Option<Duration>,
 ) -> Result<(), Vec<Diagnostic>> {
+    let deadline = Arc::new(Deadline::new(timeout, "--timeout"));
     let options = LoadOptions {
         root: root.to_path_buf(),
         drafts,
@@ -294,22 +403,59 @@ fn check(
         serve: false,
         today: Some(today),
         checks_only: true,
+        deadline: Arc::clone(&deadline),
     };
-    let (mut diagnostics, articles) = match Site::load(&options) {
+    let owned_root = root.to_path_buf();
+    let watchdog = Watchdog::start(&deadline, move |d| {
+        print_check(&owned_root, format, &[d], &[], true);
+    });
+    let timings = std::env::var_os("HAVEN_TIMINGS").is_some();
+    let start = Instant::now();
+    let (diagnostics, articles) = match Site::load(&options) {
         Ok(site) => {
+            if timings {
+                eprintln!("load and check: {} ms", start.elapsed().as_millis());
+            }
             let report = haven::check::check_site(&site);
             let mut all = site.warnings.clone();
             all.extend(report.diagnostics);
+            if timings {
+                eprintln!("templates: {} ms", start.elapsed().as_millis());
+            }
             // The process ends soon: leave the site to the operating system to free.
             std::mem::forget(site);
             (all, report.articles)
         }
         Err(errors) => (errors, Vec::new()),
     };
+    watchdog.disarm();
+    let (mut diagnostics, articles) = if deadline.is_expired() {
+        (vec![deadline.diagnostic()], Vec::new())
+    } else {
+        (diagnostics, articles)
+    };
     haven::diagnostics::sort(&mut diagnostics);
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
     let warnings = diagnostics.len() - errors;
     let failed = errors > 0 || (deny_warnings && warnings > 0);
+    print_check(root, format, &diagnostics, &articles, failed);
+    if failed {
+        std::process::exit(1);
+    }
+    Ok(())
+}
+
+/// `haven check`'s report: every diagnostic and the articles' safety table (text), or all of
+/// it as one JSON document.
+fn print_check(
+    root: &Path,
+    format: Format,
+    diagnostics: &[Diagnostic],
+    articles: &[haven::check::ArticleSummary],
+    failed: bool,
+) {
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    let warnings = diagnostics.len() - errors;
     match format {
         Format::Json => {
             let doc = serde_json::json!({
@@ -324,8 +470,8 @@ fn check(
             println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
         }
         Format::Text => {
-            print_diagnostics(root, &diagnostics);
-            print_safety_table(&articles);
+            print_diagnostics(root, diagnostics);
+            print_safety_table(articles);
             let verdict = if failed {
                 paint(AnsiColor::Red, "Check failed")
             } else {
@@ -339,10 +485,6 @@ fn check(
             );
         }
     }
-    if failed {
-        std::process::exit(1);
-    }
-    Ok(())
 }
 
 /// Most warnings of a build, then a count by code: a large site with an old review policy

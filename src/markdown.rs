@@ -32,6 +32,7 @@ pub trait Environment: Sync {
         name: &str,
         args: &serde_json::Map<String, serde_json::Value>,
         body_html: &str,
+        file: &Path,
     ) -> Result<String, ShortcodeError>;
     /// Whether to write HTML; `false` when only the checks need the page (`haven check`): the
     /// body is still parsed for its prose, headings, links and problems.
@@ -42,8 +43,12 @@ pub trait Environment: Sync {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum ShortcodeError {
-    Unknown { known: Vec<String> },
+    Unknown {
+        known: Vec<String>,
+    },
     Failed(String),
+    /// The build's time limit passed: the diagnostic says so.
+    Stopped(Diagnostic),
 }
 
 /// The file being rendered.
@@ -289,16 +294,17 @@ fn render_fragment(
             Some(b) => render_fragment(source, b, offset + call.body_offset, env, out, ids, false),
             None => String::new(),
         };
-        let rendered = match env.render_shortcode(&call.name, &call.args, body_html.trim_end()) {
-            Ok(h) => h,
-            Err(ShortcodeError::Unknown { known }) => {
-                let mut d = diagnostic_at(
-                    source,
-                    offset + call.offset,
-                    "unknown-shortcode",
-                    format!("unknown shortcode `{}`", call.name),
-                );
-                d = d.suggest(match crate::yaml::closest(&call.name, &known) {
+        let rendered =
+            match env.render_shortcode(&call.name, &call.args, body_html.trim_end(), source.file) {
+                Ok(h) => h,
+                Err(ShortcodeError::Unknown { known }) => {
+                    let mut d = diagnostic_at(
+                        source,
+                        offset + call.offset,
+                        "unknown-shortcode",
+                        format!("unknown shortcode `{}`", call.name),
+                    );
+                    d = d.suggest(match crate::yaml::closest(&call.name, &known) {
                     Some(best) => format!("did you mean `{best}`?"),
                     None => format!(
                         "available shortcodes: {}; add templates/shortcodes/{}.html to define it",
@@ -306,19 +312,23 @@ fn render_fragment(
                         call.name
                     ),
                 });
-                out.diagnostics.push(d);
-                String::new()
-            }
-            Err(ShortcodeError::Failed(message)) => {
-                out.diagnostics.push(diagnostic_at(
-                    source,
-                    offset + call.offset,
-                    "shortcode-error",
-                    format!("shortcode `{}` failed: {message}", call.name),
-                ));
-                String::new()
-            }
-        };
+                    out.diagnostics.push(d);
+                    String::new()
+                }
+                Err(ShortcodeError::Stopped(d)) => {
+                    out.diagnostics.push(d);
+                    String::new()
+                }
+                Err(ShortcodeError::Failed(message)) => {
+                    out.diagnostics.push(diagnostic_at(
+                        source,
+                        offset + call.offset,
+                        "shortcode-error",
+                        format!("shortcode `{}` failed: {message}", call.name),
+                    ));
+                    String::new()
+                }
+            };
         html = html.replacen(&shortcode::placeholder(i), rendered.trim_end(), 1);
     }
     html
@@ -965,6 +975,7 @@ mod tests {
             name: &str,
             args: &serde_json::Map<String, serde_json::Value>,
             body: &str,
+            _file: &Path,
         ) -> Result<String, ShortcodeError> {
             match name {
                 "box" => Ok(format!(

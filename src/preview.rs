@@ -39,6 +39,12 @@ impl Preview {
         })
     }
 
+    /// Sets the time limit of the next rebuild.
+    pub fn set_deadline(&mut self, deadline: &Arc<crate::deadline::Deadline>) {
+        self.options.deadline = Arc::clone(deadline);
+        self.site.options.deadline = Arc::clone(deadline);
+    }
+
     /// Applies a batch of changes. On error the previous site and output stay in place.
     pub fn apply(&mut self, changes: &Changes) -> Result<Rebuilt, Vec<Diagnostic>> {
         let content_only = !changes.config && !changes.templates && changes.statics.is_empty();

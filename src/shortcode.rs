@@ -386,7 +386,11 @@ mod tests {
         let e = scan(&text).unwrap_err();
         assert_eq!(e.len(), 1);
         assert_eq!(e[0].offset, "intro\n".len() + max * "{% box() %}\n".len());
-        assert!(e[0].message.contains("nested 33 levels deep"), "{}", e[0].message);
+        assert!(
+            e[0].message.contains("nested 33 levels deep"),
+            "{}",
+            e[0].message
+        );
     }
 
     #[test]

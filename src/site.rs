@@ -32,9 +32,11 @@ pub struct LoadOptions {
     pub serve: bool,
     /// The day clinical review ages are measured from; `None` is today.
     pub today: Option<jiff::civil::Date>,
-    /// Load for the checks only (`haven check`): no HTML and no search entries are made, so
-    /// the site cannot be rendered.
+    /// Load for the checks only (`haven check`): no body HTML and no search entries are made;
+    /// the templates can still be rendered around empty bodies, for their verdicts.
     pub checks_only: bool,
+    /// The time limit of the build (none by default).
+    pub deadline: Arc<crate::deadline::Deadline>,
 }
 
 impl LoadOptions {
@@ -791,6 +793,7 @@ impl Site {
             &self.urls,
             self.config.base_path(),
             !self.options.checks_only,
+            &self.options.deadline,
         );
         // Sections first: every article's page shows its section.
         for s in &mut self.sections {
@@ -930,6 +933,7 @@ impl Site {
             &self.urls,
             self.config.base_path(),
             !self.options.checks_only,
+            &self.options.deadline,
         );
         let files: HashSet<PathBuf> = edited
             .iter()

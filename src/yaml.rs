@@ -87,7 +87,10 @@ fn explain(message: &str, text: &str) -> (&'static str, String, Option<String>) 
         return (
             "yaml-too-deep",
             format!("{message}: the YAML nests lists and maps too deeply"),
-            Some("flatten this value: real settings and front matter need a few levels at most".to_string()),
+            Some(
+                "flatten this value: real settings and front matter need a few levels at most"
+                    .to_string(),
+            ),
         );
     }
     if message.contains("recursion limit exceeded") || message.contains("repetition limit exceeded")

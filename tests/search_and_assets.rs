@@ -281,6 +281,7 @@ fn serve_mode_keeps_plain_names_for_live_stylesheet_swaps() {
         serve: true,
         today: None,
         checks_only: false,
+        deadline: Default::default(),
     };
     let site = Site::load(&options).expect("loads");
     let (output, _) = render_site(&site).expect("renders");

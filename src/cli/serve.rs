@@ -3,6 +3,7 @@
 use crate::{paint, print_diagnostics, print_warnings_capped};
 use anstream::{eprintln, println};
 use anstyle::AnsiColor;
+use haven::deadline::Deadline;
 use haven::diagnostics::Diagnostic;
 use haven::preview::{Preview, Rebuilt};
 use haven::serve::{Bind, ServeState, Server, SiteFiles};
@@ -12,10 +13,15 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::net::IpAddr;
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 const DEFAULT_PORT: u16 = 1111;
+/// Seconds a rebuild may take before it is given up (`haven serve --timeout`): far more than a
+/// full build of a large site takes (10,000 articles: about two seconds).
+pub const DEFAULT_TIMEOUT: u64 = 60;
+/// How long a rebuild whose time is up may take to stop by itself before it is left behind.
+const STOP_GRACE: Duration = Duration::from_secs(2);
 /// Editors write a file in several steps; wait this long for the last one.
 const QUIET: Duration = Duration::from_millis(30);
 const MAX_WAIT: Duration = Duration::from_millis(300);
@@ -31,6 +37,7 @@ pub fn run(
     drafts: bool,
     open: bool,
     poll: Option<u64>,
+    timeout: Option<Duration>,
 ) -> Result<(), Vec<Diagnostic>> {
     let fail = |m: String| vec![Diagnostic::error("serve", m)];
     let (port, mode) = match port {
@@ -64,36 +71,15 @@ pub fn run(
         serve: true,
         today: None,
         checks_only: false,
+        deadline: Arc::default(),
     };
 
-    let start = Instant::now();
     let state = ServeState::new(empty_site());
-    let mut preview = match Preview::new(options.clone()) {
-        Ok(p) => {
-            state.publish(p.output.clone(), None);
-            report_checks(root, &state, &p.site, haven::check::check_site(&p.site));
-            println!(
-                "{} {} pages in {} ms",
-                paint(AnsiColor::Green, "Built"),
-                p.output
-                    .files
-                    .keys()
-                    .filter(|k| k.ends_with(".html"))
-                    .count(),
-                start.elapsed().as_millis()
-            );
-            Some(p)
-        }
-        Err(errors) => {
-            print_diagnostics(root, &errors);
-            state.report_errors(&errors);
-            None
-        }
-    };
-    let theme = preview
-        .as_ref()
-        .map(|p| p.site.config.theme.clone())
-        .unwrap_or_else(|| "calm".to_string());
+    let mut builder = Builder::spawn(root, &options, &state);
+    builder.run(Job::First, timeout, root, &state);
+    let theme = haven::site::load_config(&options)
+        .map(|c| c.theme)
+        .unwrap_or_else(|_| "calm".to_string());
     let mut watcher = SiteWatcher::new(root, &theme, poll.map(Duration::from_millis))
         .map_err(|e| fail(format!("cannot watch {} for changes: {e}", root.display())))?;
 
@@ -112,14 +98,14 @@ pub fn run(
     let rebuild_state = state.clone();
     std::thread::spawn(move || {
         while let Some((changes, first_event)) = watcher.next_changes(QUIET, MAX_WAIT) {
-            rebuild(
+            if !builder.run(
+                Job::Changes(changes, first_event),
+                timeout,
                 &root_owned,
-                &options,
-                &mut preview,
                 &rebuild_state,
-                &changes,
-                first_event,
-            );
+            ) {
+                builder = Builder::spawn(&root_owned, &options, &rebuild_state);
+            }
         }
     });
     let _ = stop_rx.recv();
@@ -127,6 +113,165 @@ pub fn run(
     running.stop();
     println!("Stopped.");
     Ok(())
+}
+
+/// What a builder is asked to do.
+enum Job {
+    /// The first build, before the preview starts serving.
+    First,
+    /// A rebuild after changes; the instant of the first change.
+    Changes(Changes, Instant),
+}
+
+/// Builds on a thread of its own (with its own worker threads), so that a template that never
+/// stops — Tera cannot be interrupted — holds up that thread and not the preview: after the
+/// time limit the rebuild is given up, the browser shows why, the last good site stays
+/// served, and the next change starts over on a new builder with a full build. The runaway
+/// threads are left behind (they keep a core busy until `haven serve` is restarted).
+struct Builder {
+    jobs: std::sync::mpsc::Sender<(Job, Arc<Deadline>)>,
+    done: std::sync::mpsc::Receiver<()>,
+    /// Set when this builder has been given up: it must then report and publish nothing.
+    abandoned: Arc<Mutex<bool>>,
+}
+
+impl Builder {
+    fn spawn(root: &Path, options: &LoadOptions, state: &Arc<ServeState>) -> Builder {
+        let (jobs, incoming) = std::sync::mpsc::channel::<(Job, Arc<Deadline>)>();
+        let (finished, done) = std::sync::mpsc::channel();
+        let abandoned = Arc::new(Mutex::new(false));
+        let (root, options, state) = (root.to_path_buf(), options.clone(), Arc::clone(state));
+        let given_up = Arc::clone(&abandoned);
+        std::thread::spawn(move || {
+            // Its own workers: a render that never ends keeps one of them, not one of the
+            // process's shared ones, and the next builder starts with a full set.
+            let pool = rayon::ThreadPoolBuilder::new()
+                .thread_name(|i| format!("haven-build-{i}"))
+                .build()
+                .ok();
+            let mut preview: Option<Preview> = None;
+            for (job, deadline) in incoming {
+                let options = LoadOptions {
+                    deadline,
+                    ..options.clone()
+                };
+                let work = || build_once(&root, &options, &mut preview, &state, job, &given_up);
+                match &pool {
+                    Some(pool) => pool.install(work),
+                    None => work(),
+                }
+                if finished.send(()).is_err() {
+                    return;
+                }
+            }
+        });
+        Builder {
+            jobs,
+            done,
+            abandoned,
+        }
+    }
+
+    /// Runs `job` within `timeout`; false when the builder had to be given up (a new one is
+    /// needed).
+    fn run(&self, job: Job, timeout: Option<Duration>, root: &Path, state: &ServeState) -> bool {
+        let deadline = Arc::new(Deadline::new(timeout, "haven serve --timeout"));
+        if self.jobs.send((job, Arc::clone(&deadline))).is_err() {
+            return false;
+        }
+        use std::sync::mpsc::RecvTimeoutError;
+        let wait = |limit: Option<Duration>| match limit {
+            Some(limit) => self.done.recv_timeout(limit),
+            None => self.done.recv().map_err(|_| RecvTimeoutError::Disconnected),
+        };
+        match wait(deadline.remaining()) {
+            Ok(()) => return true,
+            Err(RecvTimeoutError::Disconnected) => return false,
+            Err(RecvTimeoutError::Timeout) => {}
+        }
+        // Renders stop at their next write; the builder then reports the timeout itself.
+        deadline.expire();
+        match wait(Some(STOP_GRACE)) {
+            Ok(()) => return true,
+            Err(RecvTimeoutError::Disconnected) => return false,
+            Err(RecvTimeoutError::Timeout) => {}
+        }
+        let mut abandoned = self.abandoned.lock().unwrap_or_else(|e| e.into_inner());
+        *abandoned = true;
+        let errors = [deadline.diagnostic()];
+        eprintln!(
+            "{} still serving the last good build; a thread keeps rendering in the background until haven serve is restarted",
+            paint(AnsiColor::Red, "Rebuild given up:"),
+        );
+        print_diagnostics(root, &errors);
+        state.report_errors(&errors);
+        false
+    }
+}
+
+/// One build or rebuild, reported on the terminal and in the browser (unless the builder has
+/// been given up meanwhile).
+fn build_once(
+    root: &Path,
+    options: &LoadOptions,
+    preview: &mut Option<Preview>,
+    state: &ServeState,
+    job: Job,
+    abandoned: &Mutex<bool>,
+) {
+    let start = Instant::now();
+    match job {
+        Job::First => {
+            let result = Preview::new(options.clone());
+            let abandoned = abandoned.lock().unwrap_or_else(|e| e.into_inner());
+            if *abandoned {
+                return;
+            }
+            match result {
+                Ok(p) => {
+                    state.publish(p.output.clone(), None);
+                    report_checks(root, state, &p.site, haven::check::check_site(&p.site));
+                    println!(
+                        "{} {} pages in {} ms",
+                        paint(AnsiColor::Green, "Built"),
+                        p.output
+                            .files
+                            .keys()
+                            .filter(|k| k.ends_with(".html"))
+                            .count(),
+                        start.elapsed().as_millis()
+                    );
+                    *preview = Some(p);
+                }
+                Err(errors) => {
+                    let errors = timeout_or(&options.deadline, errors);
+                    print_diagnostics(root, &errors);
+                    state.report_errors(&errors);
+                }
+            }
+        }
+        Job::Changes(changes, first_event) => {
+            rebuild(
+                root,
+                options,
+                preview,
+                state,
+                &changes,
+                first_event,
+                abandoned,
+            );
+        }
+    }
+}
+
+/// A build's errors, or only the timeout when its time limit passed (the renders it stopped
+/// report it too).
+fn timeout_or(deadline: &Deadline, errors: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    if deadline.is_expired() {
+        vec![deadline.diagnostic()]
+    } else {
+        errors
+    }
 }
 
 fn describe(changes: &Changes) -> String {
@@ -158,13 +303,21 @@ fn rebuild(
     state: &ServeState,
     changes: &Changes,
     first_event: Instant,
+    abandoned: &Mutex<bool>,
 ) {
     let waited = first_event.elapsed();
     let start = Instant::now();
     let result = match preview.as_mut() {
-        Some(p) => p.apply(changes).map(|r| (r, None)),
+        Some(p) => {
+            p.set_deadline(&options.deadline);
+            p.apply(changes).map(|r| (r, None))
+        }
         None => Preview::new(options.clone()).map(|p| (Rebuilt::Full, Some(p))),
     };
+    let abandoned = abandoned.lock().unwrap_or_else(|e| e.into_inner());
+    if *abandoned {
+        return;
+    }
     match result {
         Ok((rebuilt, fresh)) => {
             if let Some(p) = fresh {
@@ -196,6 +349,7 @@ fn rebuild(
             report_checks(root, state, &p.site, report);
         }
         Err(errors) => {
+            let errors = timeout_or(&options.deadline, errors);
             eprintln!(
                 "{} {}: still serving the last good build",
                 paint(AnsiColor::Red, "Rebuild failed after changes to"),

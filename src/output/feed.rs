@@ -46,7 +46,12 @@ pub fn feeds(site: &Site) -> Vec<(String, Vec<u8>)> {
         for term in &t.terms {
             let title = format!("{} · {}", term.name, site.config.title);
             let path = format!("/{}/{}/", t.name, term.slug);
-            specs.push((title, path, Cow::Borrowed(&term.pages), Some(term.slug.as_str())));
+            specs.push((
+                title,
+                path,
+                Cow::Borrowed(&term.pages),
+                Some(term.slug.as_str()),
+            ));
         }
     }
     specs

@@ -4,6 +4,7 @@
 pub mod context;
 
 use crate::config::Config;
+use crate::deadline::{Deadline, Guarded, MAX_RENDERED_BYTES, Stopped};
 use crate::diagnostics::Diagnostic;
 use crate::markdown::{self, ShortcodeError};
 use crate::site::LoadOptions;
@@ -105,11 +106,19 @@ impl Templates {
         })
     }
 
-    /// Renders a template; errors name the template file and line.
-    pub fn render(&self, name: &str, context: &Context) -> Result<String, Diagnostic> {
-        self.tera
-            .render(name, context)
-            .map_err(|e| tera_diagnostic(&e, &self.display, "template-error"))
+    /// Renders a template for `page` (a content file or a site path, for messages) within
+    /// the build's `deadline`; errors name the template file and line.
+    pub fn render(
+        &self,
+        name: &str,
+        context: &Context,
+        deadline: &Arc<Deadline>,
+        page: &str,
+    ) -> Result<String, Diagnostic> {
+        let bytes = self.render_bytes(name, context, 0, deadline, page)?;
+        // Tera writes UTF-8 only.
+        Ok(String::from_utf8(bytes)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
     }
 
     /// Renders a template as bytes into a buffer reserved for `expected_len` bytes: a page is
@@ -120,12 +129,27 @@ impl Templates {
         name: &str,
         context: &Context,
         expected_len: usize,
+        deadline: &Arc<Deadline>,
+        page: &str,
     ) -> Result<Vec<u8>, Diagnostic> {
-        let mut out = Vec::with_capacity(expected_len);
-        self.tera
-            .render_to(name, context, &mut out)
-            .map_err(|e| tera_diagnostic(&e, &self.display, "template-error"))?;
-        Ok(out)
+        let template = self.display_path(name);
+        let _rendering = deadline.enter(&template, page);
+        let mut out = Guarded::new(Vec::with_capacity(expected_len), deadline);
+        match self.tera.render_to(name, context, &mut out) {
+            Ok(()) => Ok(out.into_inner()),
+            Err(_) if deadline.is_expired() => Err(deadline.diagnostic()),
+            Err(_) if out.stopped == Some(Stopped::TooLarge) => Err(Diagnostic::error(
+                "template-output-too-large",
+                format!(
+                    "the template {} wrote more than {} for {page}",
+                    template.display(),
+                    crate::limits::human_bytes(MAX_RENDERED_BYTES as u64)
+                ),
+            )
+            .in_file(&template)
+            .suggest("look in this template for a loop that prints far too much")),
+            Err(e) => Err(tera_diagnostic(&e, &self.display, "template-error")),
+        }
     }
 
     /// Whether the theme or the site has a template of this name.
@@ -146,12 +170,14 @@ impl Templates {
         urls: &'a HashMap<String, String>,
         base_path: &'a str,
         html: bool,
+        deadline: &'a Arc<Deadline>,
     ) -> MarkdownEnv<'a> {
         MarkdownEnv {
             templates: self,
             urls,
             base_path,
             html,
+            deadline,
         }
     }
 }
@@ -162,6 +188,7 @@ pub struct MarkdownEnv<'a> {
     urls: &'a HashMap<String, String>,
     base_path: &'a str,
     html: bool,
+    deadline: &'a Arc<Deadline>,
 }
 
 impl markdown::Environment for MarkdownEnv<'_> {
@@ -182,6 +209,7 @@ impl markdown::Environment for MarkdownEnv<'_> {
         name: &str,
         args: &serde_json::Map<String, serde_json::Value>,
         body_html: &str,
+        file: &Path,
     ) -> Result<String, ShortcodeError> {
         if !self.templates.shortcodes.iter().any(|s| s == name) {
             return Err(ShortcodeError::Unknown {
@@ -193,9 +221,21 @@ impl markdown::Environment for MarkdownEnv<'_> {
             ctx.insert(k.clone(), v);
         }
         ctx.insert_value("body", tera::Value::safe_string(body_html));
+        let page = file.display().to_string();
         self.templates
-            .render(&format!("shortcodes/{name}.html"), &ctx)
-            .map_err(|d| ShortcodeError::Failed(d.to_string()))
+            .render(
+                &format!("shortcodes/{name}.html"),
+                &ctx,
+                self.deadline,
+                &page,
+            )
+            .map_err(|d| {
+                if d.code == "timeout" {
+                    ShortcodeError::Stopped(d)
+                } else {
+                    ShortcodeError::Failed(d.to_string())
+                }
+            })
     }
 }
 
@@ -305,6 +345,7 @@ fn register_functions(
         })?;
         Ok::<String, tera::Error>(date.strftime(&format).to_string())
     });
+    tera.register_function("range", range);
     tera.register_filter("safe", safe);
     tera.register_filter(
         "join_natural",
@@ -313,6 +354,47 @@ fn register_functions(
             crate::safety::join_natural(&items)
         },
     );
+}
+
+/// Tera's `range()`, which also stops a loop over it once the build's time limit has passed:
+/// nested loops over ranges are the usual way a template runs for hours.
+fn range(kwargs: Kwargs, _: &State) -> tera::TeraResult<Vec<i128>> {
+    if Deadline::current_expired() {
+        return Err(tera::Error::message("the build's time limit passed"));
+    }
+    // As Tera's own (which cannot be called from here).
+    const MAX_RANGE_LEN: i128 = 100_000;
+    let start = kwargs.get::<i128>("start")?.unwrap_or_default();
+    let end = kwargs.must_get::<i128>("end")?;
+    let step_by = kwargs.get::<i128>("step_by")?.unwrap_or(1);
+    if start > end && step_by > 0 {
+        return Err(tera::Error::message(
+            "Function `range` was called with a `start` argument greater than the `end` one",
+        ));
+    }
+    if step_by == 0 {
+        return Err(tera::Error::message(
+            "Function `range` was called with a `step_by` argument of 0",
+        ));
+    }
+    let overflow =
+        || tera::Error::message("Function `range` was called with arguments that overflow i128");
+    let len = if step_by > 0 {
+        let span = end.checked_sub(start).ok_or_else(overflow)?;
+        span.checked_add(step_by - 1).ok_or_else(overflow)? / step_by
+    } else if start <= end {
+        0
+    } else {
+        let step = step_by.checked_neg().ok_or_else(overflow)?;
+        let span = start.checked_sub(end).ok_or_else(overflow)?;
+        span.checked_add(step - 1).ok_or_else(overflow)? / step
+    };
+    if len > MAX_RANGE_LEN {
+        return Err(tera::Error::message(format!(
+            "Function `range` would produce {len} elements, which exceeds the limit of {MAX_RANGE_LEN}"
+        )));
+    }
+    Ok((0..len).map(|i| start + i * step_by).collect())
 }
 
 /// Tera's `safe` filter, marking a string in place instead of copying it: every page prints
@@ -400,6 +482,7 @@ mod tests {
         let render = |ours: bool| {
             let mut tera = Tera::default();
             if ours {
+                tera.register_function("range", range);
                 tera.register_filter("safe", safe);
             }
             tera.add_raw_template("t.html", template).unwrap();
