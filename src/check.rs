@@ -316,17 +316,30 @@ pub fn check_page(
     // Readability.
     let r: Readability = readability(prose);
     if r.words > 0 && r.grade > config.review.max_grade {
+        let grade = if r.capped() {
+            format!("{:.1} or more", r.grade)
+        } else {
+            format!("{:.1}", r.grade)
+        };
+        let mut message = format!(
+            "reading grade {grade} is above the site's maximum of {} (reading ease {:.0})",
+            config.review.max_grade, r.ease
+        );
+        let mut suggestion = "use shorter sentences and everyday words".to_string();
+        if r.sentence_ends_missing() {
+            message.push_str(&format!(
+                ": {} words in {} sentence{}, so most sentence ends were not found",
+                r.words,
+                r.sentences,
+                if r.sentences == 1 { "" } else { "s" }
+            ));
+            suggestion = "end sentences with a full stop; break long paragraphs and lists without punctuation into sentences".to_string();
+        }
         out.push(
-            Diagnostic::warning(
-                "readability",
-                format!(
-                    "reading grade {:.1} is above the site's maximum of {} (reading ease {:.0})",
-                    r.grade, config.review.max_grade, r.ease
-                ),
-            )
-            .in_file(&src.file)
-            .at(1, 1)
-            .suggest("use shorter sentences and everyday words"),
+            Diagnostic::warning("readability", message)
+                .in_file(&src.file)
+                .at(1, 1)
+                .suggest(suggestion),
         );
     }
 

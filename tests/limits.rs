@@ -212,3 +212,41 @@ fn tag_output_grows_linearly_with_tags_per_page() {
     // The site's feed lists both articles with all their tags (100 and `anxiety`).
     assert_eq!(categories(&large.read("public/atom.xml")), 101);
 }
+
+/// A paragraph of megabytes without a full stop scored "reading grade 817885.5": the grade is
+/// capped and the warning says why it is so high.
+#[test]
+fn a_paragraph_without_sentence_ends_gets_an_explained_grade() {
+    let f = Fixture::new();
+    let endless = "and then we walked on ".repeat(100_000);
+    f.write("content/articles/sleep.md", &article_with("", &endless));
+    let run = f.haven(&["check", "--format", "json", "--today", "2026-06-01"]);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout()).expect("JSON");
+    let warning = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "readability")
+        .unwrap_or_else(|| panic!("{v:#}"));
+    let message = warning["message"].as_str().unwrap();
+    assert!(
+        message.starts_with("reading grade 20.0 or more is above the site's maximum of 8")
+            && message
+                .contains("500008 words in 4 sentences, so most sentence ends were not found"),
+        "{message}"
+    );
+    assert!(
+        warning["suggestion"]
+            .as_str()
+            .unwrap()
+            .contains("full stop")
+    );
+    let sleep = v["summary"]["articles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["file"] == "content/articles/sleep.md")
+        .unwrap();
+    assert_eq!(sleep["grade"], 20.0);
+    assert_eq!(sleep["reading_ease"], 0.0);
+}

@@ -524,7 +524,7 @@ fn topic_mentions_are_unchanged() {
     assert_digest("topic", &results, TOPICS_DIGEST);
 }
 
-const READABILITY_DIGEST: &str = "dae9f489dee78f1568e8b3c2b828f91f0215c003260a317d27e6423c9e0b10d8";
+const READABILITY_DIGEST: &str = "4745356e23e4e35a1f87f617402d20c3a30c0d75f97bcf8db737dacc5d6c066c";
 const SYLLABLES_DIGEST: &str = "85c82c548f0bdbb5b81c4fdb69d09ff0389bc1198197241d394167e4c1def0f8";
 const PHRASES_DIGEST: &str = "1dc336a3c4ee94124620566e0de4787cc8959c577b3341830dc85ec64af4ca6d";
 const TOPICS_DIGEST: &str = "6d6e7a3f281951cb44fbbe4948c696bfe8515fc97af2730d87e0aed3e60245cc";

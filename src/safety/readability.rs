@@ -34,8 +34,31 @@ pub struct Readability {
     pub ease: f64,
 }
 
+/// The highest grade reported. The formulas have no ceiling, but past the reading level of a
+/// graduate degree a grade says nothing more: text scored higher is almost always text whose
+/// sentence ends were not found (a 10 MB paragraph without a full stop scored 817,885.5).
+pub const MAX_GRADE: f64 = 20.0;
+
+/// The lowest reading ease reported, the bottom of the Flesch scale ("very difficult").
+pub const MIN_EASE: f64 = 0.0;
+
+/// Average words per sentence above which sentence ends were evidently not found.
+pub const MAX_WORDS_PER_SENTENCE: usize = 50;
+
 impl Readability {
-    /// Scores from raw counts; zeros when there are no words.
+    /// Whether the scores were capped at [`MAX_GRADE`] / [`MIN_EASE`].
+    pub fn capped(&self) -> bool {
+        self.words > 0 && (self.grade >= MAX_GRADE || self.ease <= MIN_EASE)
+    }
+
+    /// Whether the text has far too few sentence ends for its words (see
+    /// [`MAX_WORDS_PER_SENTENCE`]): a long paragraph or list without full stops.
+    pub fn sentence_ends_missing(&self) -> bool {
+        self.words > MAX_WORDS_PER_SENTENCE * self.sentences.max(1)
+    }
+
+    /// Scores from raw counts; zeros when there are no words. The grade is capped at
+    /// [`MAX_GRADE`] and the ease at [`MIN_EASE`].
     pub fn from_counts(words: usize, sentences: usize, syllables: usize) -> Self {
         if words == 0 {
             return Readability {
@@ -55,8 +78,8 @@ impl Readability {
             words,
             sentences,
             syllables,
-            grade: 0.39 * words_per_sentence + 11.8 * syllables_per_word - 15.59,
-            ease: 206.835 - 1.015 * words_per_sentence - 84.6 * syllables_per_word,
+            grade: (0.39 * words_per_sentence + 11.8 * syllables_per_word - 15.59).min(MAX_GRADE),
+            ease: (206.835 - 1.015 * words_per_sentence - 84.6 * syllables_per_word).max(MIN_EASE),
         }
     }
 }
@@ -992,6 +1015,23 @@ mod tests {
         let ease = 206.835 - 1.015 * 23.0 / 3.0 - 84.6 * 33.0 / 23.0;
         assert!(close(r.grade, grade) && close(grade, 4.33), "{}", r.grade);
         assert!(close(r.ease, ease) && close(ease, 77.67), "{}", r.ease);
+    }
+
+    /// A paragraph without a full stop scored grade 817,885.5: scores are capped, and the
+    /// missing sentence ends are known.
+    #[test]
+    fn text_without_sentence_ends_is_capped_and_known() {
+        let endless = "and then we walked on ".repeat(200_000);
+        let r = score(&[&endless]);
+        assert_eq!(r.sentences, 1);
+        assert_eq!((r.grade, r.ease), (MAX_GRADE, MIN_EASE));
+        assert!(r.capped() && r.sentence_ends_missing());
+        let digits = "1".repeat(1_000_000);
+        let r = score(&[&format!("The number {digits} is long.")]);
+        assert_eq!(r.grade, MAX_GRADE);
+        assert!(r.capped() && !r.sentence_ends_missing());
+        let ordinary = score(&["You are not alone. Help is here. Call us now."]);
+        assert!(!ordinary.capped() && !ordinary.sentence_ends_missing());
     }
 
     #[test]
