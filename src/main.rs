@@ -617,7 +617,8 @@ pub(crate) fn print_diagnostics(root: &Path, diagnostics: &[Diagnostic]) {
     use std::fmt::Write as _;
     let mut out = String::new();
     let mut sources = SourceLines::new(root);
-    for d in diagnostics {
+    let (shown, left_out) = select_printed(diagnostics);
+    for d in shown {
         let (color, label) = match d.severity {
             Severity::Error => (AnsiColor::Red, "error"),
             Severity::Warning => (AnsiColor::Yellow, "warning"),
@@ -647,8 +648,53 @@ pub(crate) fn print_diagnostics(root: &Path, diagnostics: &[Diagnostic]) {
         }
         out.push('\n');
     }
+    if !left_out.is_empty() {
+        let total: usize = left_out.values().sum();
+        let counts: Vec<String> = left_out
+            .iter()
+            .map(|((severity, code), n)| format!("{n} {severity}[{code}]"))
+            .collect();
+        let _ = writeln!(
+            out,
+            "{} {total} more not shown ({}); `haven check --format json` lists every one.\n",
+            paint(AnsiColor::Blue, "note:"),
+            counts.join(", ")
+        );
+    }
     use std::io::Write as _;
     let _ = anstream::stderr().lock().write_all(out.as_bytes());
+}
+
+/// Most diagnostics of one code printed in full, and of one file: a site with tens of
+/// thousands of problems (50,000 printed 11 MB) gets a readable sample and counts.
+const MAX_PRINTED_PER_CODE: usize = 50;
+const MAX_PRINTED_PER_FILE: usize = 10;
+
+/// The diagnostics to print in full (in their order), and how many of each severity and code
+/// are left out.
+fn select_printed(
+    diagnostics: &[Diagnostic],
+) -> (
+    Vec<&Diagnostic>,
+    std::collections::BTreeMap<(Severity, &str), usize>,
+) {
+    use std::collections::{BTreeMap, HashMap};
+    let mut by_code: HashMap<&str, usize> = HashMap::new();
+    let mut by_file: HashMap<Option<&Path>, usize> = HashMap::new();
+    let mut shown = Vec::new();
+    let mut left_out: BTreeMap<(Severity, &str), usize> = BTreeMap::new();
+    for d in diagnostics {
+        let code = by_code.entry(d.code.as_str()).or_default();
+        let file = by_file.entry(d.file.as_deref()).or_default();
+        if *code < MAX_PRINTED_PER_CODE && (d.file.is_none() || *file < MAX_PRINTED_PER_FILE) {
+            *code += 1;
+            *file += 1;
+            shown.push(d);
+        } else {
+            *left_out.entry((d.severity, d.code.as_str())).or_default() += 1;
+        }
+    }
+    (shown, left_out)
 }
 
 /// Source lines for diagnostics, keeping the last file read.

@@ -250,3 +250,42 @@ fn a_paragraph_without_sentence_ends_gets_an_explained_grade() {
     assert_eq!(sleep["grade"], 20.0);
     assert_eq!(sleep["reading_ease"], 0.0);
 }
+
+/// 50,000 errors printed 11 MB: the terminal gets the first of each code and file and a count
+/// of the rest; `haven check --format json` still lists every one. (1,000 errors here: the
+/// same cut, in a fraction of the time.)
+#[test]
+fn thousands_of_errors_print_a_sample_and_a_count() {
+    let f = Fixture::new();
+    let links: String = (0..50)
+        .map(|i| format!("[x](missing-{i}.md)\n\n"))
+        .collect();
+    for n in 0..20 {
+        f.write(
+            &format!("content/articles/bulk-{n:03}.md"),
+            &article_with("", &links),
+        );
+    }
+    for command in ["build", "check"] {
+        let run = f.haven(&[command]);
+        run.assert_error(&[
+            "error[broken-link]",
+            "note: 950 more not shown (950 error[broken-link]); `haven check --format json` lists every one.",
+        ]);
+        let err = run.stderr();
+        assert_eq!(err.matches("error[broken-link]:").count(), 50, "{command}");
+        assert!(err.len() < 64 * 1024, "{command}: {} bytes", err.len());
+    }
+    // One file's problems do not crowd out the others'.
+    let run = f.build();
+    assert_eq!(
+        run.stderr()
+            .matches("--> content/articles/bulk-000.md")
+            .count(),
+        10
+    );
+    let run = f.haven(&["check", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout()).expect("JSON");
+    assert_eq!(v["summary"]["errors"], 1_000);
+    assert_eq!(v["diagnostics"].as_array().unwrap().len(), 1_000);
+}
