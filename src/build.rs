@@ -198,7 +198,85 @@ fn render_into(
     }
 
     // Everything besides the listed pages; later entries replace earlier ones.
+    let (mut extras, special_errors) = render_special_pages(site, &page_files);
+    errors.extend(special_errors);
+    for p in &site.pages {
+        for alias in &p.front().aliases {
+            let target = site.permalink(&p.path);
+            extras.insert(
+                output_path(&normalise_alias(alias)),
+                OutputFile::Generated(Arc::new(redirect_page(&target).into_bytes())),
+            );
+        }
+    }
+    extras.extend(
+        crate::output::files(site)
+            .into_iter()
+            .map(|(path, bytes)| (path, OutputFile::Generated(Arc::new(bytes)))),
+    );
+    for c in &site.copied {
+        if !page_files.contains(&c.output) {
+            extras
+                .entry(c.output.clone())
+                .or_insert_with(|| OutputFile::Copied(c.source.clone()));
+        }
+    }
+    if !errors.is_empty() {
+        errors.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+        errors.dedup();
+        return Err(errors);
+    }
+    let html_files = page_files.len()
+        + extras
+            .keys()
+            .filter(|k| k.ends_with(".html") && !page_files.contains(*k))
+            .count();
+    let files = page_files.len() + extras.keys().filter(|k| !page_files.contains(*k)).count();
+    extras
+        .into_par_iter()
+        .try_for_each(|(path, file)| sink.put(path, file))
+        .map_err(|d| vec![d])?;
+    Ok(Stats {
+        pages: site.pages.len(),
+        articles: site.article_count(),
+        sections: site.sections.len(),
+        taxonomies: site.taxonomies.len(),
+        files,
+        html_files,
+    })
+}
+
+/// Every verdict that rendering gives on the site, without writing anything: each page and
+/// listing rendered with its template (around the empty bodies of a site loaded for the checks
+/// only), and the 404 and search pages. `haven check` runs this so that it fails wherever
+/// `haven build` would.
+pub fn check_templates(site: &Site) -> Vec<Diagnostic> {
+    struct Discard;
+    impl Sink for Discard {
+        fn put(&self, _: String, _: OutputFile) -> Result<(), Diagnostic> {
+            Ok(())
+        }
+    }
+    let summaries = context::summaries(site);
+    let listings = Listings::new(site);
+    let jobs = listings.all_jobs(site);
+    let (_, mut errors) = render_jobs(site, &jobs, &listings, summaries, &Discard);
+    let page_files: std::collections::HashSet<String> =
+        site.pages.iter().map(|p| output_path(&p.path)).collect();
+    errors.extend(render_special_pages(site, &page_files).1);
+    errors.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+    errors.dedup();
+    errors
+}
+
+/// The 404 page, and the search page when search is on and the theme has `search.html` (a
+/// page of the site at /search/ wins); and the problems rendering them.
+fn render_special_pages(
+    site: &Site,
+    page_files: &std::collections::HashSet<String>,
+) -> (BTreeMap<String, OutputFile>, Vec<Diagnostic>) {
     let mut extras: BTreeMap<String, OutputFile> = BTreeMap::new();
+    let mut errors = Vec::new();
     let mut not_found = Context::new();
     not_found.insert(
         "current_path",
@@ -246,50 +324,7 @@ fn render_into(
             Err(d) => errors.push(d),
         }
     }
-    for p in &site.pages {
-        for alias in &p.front().aliases {
-            let target = site.permalink(&p.path);
-            extras.insert(
-                output_path(&normalise_alias(alias)),
-                OutputFile::Generated(Arc::new(redirect_page(&target).into_bytes())),
-            );
-        }
-    }
-    extras.extend(
-        crate::output::files(site)
-            .into_iter()
-            .map(|(path, bytes)| (path, OutputFile::Generated(Arc::new(bytes)))),
-    );
-    for c in &site.copied {
-        if !page_files.contains(&c.output) {
-            extras
-                .entry(c.output.clone())
-                .or_insert_with(|| OutputFile::Copied(c.source.clone()));
-        }
-    }
-    if !errors.is_empty() {
-        errors.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
-        errors.dedup();
-        return Err(errors);
-    }
-    let html_files = page_files.len()
-        + extras
-            .keys()
-            .filter(|k| k.ends_with(".html") && !page_files.contains(*k))
-            .count();
-    let files = page_files.len() + extras.keys().filter(|k| !page_files.contains(*k)).count();
-    extras
-        .into_par_iter()
-        .try_for_each(|(path, file)| sink.put(path, file))
-        .map_err(|d| vec![d])?;
-    Ok(Stats {
-        pages: site.pages.len(),
-        articles: site.article_count(),
-        sections: site.sections.len(),
-        taxonomies: site.taxonomies.len(),
-        files,
-        html_files,
-    })
+    (extras, errors)
 }
 
 /// Renders `jobs` in parallel into `sink`; returns the output paths written and the problems
@@ -601,7 +636,12 @@ fn check_safety_slots(
     if p.kind != PageKind::Article {
         return Ok(());
     }
-    let contains = |needle: &str| memchr::memmem::find(html, needle.as_bytes()).is_some();
+    // Printed by the template: a marker in the article's own text does not stand in for it
+    // (and `haven check`, which renders templates around empty bodies, agrees with the build).
+    let count = |haystack: &[u8], needle: &str| {
+        memchr::memmem::find_iter(haystack, needle.as_bytes()).count()
+    };
+    let contains = |needle: &str| count(html, needle) > count(p.rendered.html.as_bytes(), needle);
     let mut missing = Vec::new();
     if !p.front().content_warnings.is_empty() && !contains("data-haven=\"content-warning\"") {
         missing.push("the content warning (`page.safety.warnings`)");
@@ -622,6 +662,7 @@ fn check_safety_slots(
         ),
     )
     .in_file(site.templates.display_path(template))
+    .at(1, 1)
     .suggest("print them in an element marked data-haven=\"content-warning\" / data-haven=\"crisis-notice\"; see docs/templates.md"))
 }
 

@@ -419,6 +419,8 @@ fn check(
             let report = haven::check::check_site(&site);
             let mut all = site.warnings.clone();
             all.extend(report.diagnostics);
+            // What building the site would find besides: the templates' verdicts.
+            all.extend(haven::build::check_templates(&site));
             if timings {
                 eprintln!("templates: {} ms", start.elapsed().as_millis());
             }

@@ -84,11 +84,24 @@ fn build_ends_when_a_loop_cannot_be_stopped_and_the_next_build_recovers() {
     );
 }
 
+#[test]
+fn check_stops_too() {
+    assert_times_out(RANGE_LOOP, "check");
+    let f = assert_times_out(&stuck_loop(), "check");
+    let run = f.haven(&["check", "--format", "json", "--timeout", "1"]);
+    assert_eq!(run.code(), 1);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout()).expect("JSON");
+    assert_eq!(v["diagnostics"][0]["code"], "timeout");
+    assert_eq!(v["diagnostics"][0]["file"], "templates/article.html");
+    assert_eq!(v["summary"]["passed"], false);
+}
+
 /// Without `--timeout` a build has no time limit, and a normal one is not affected by one.
 #[test]
 fn a_normal_build_within_its_limit_succeeds() {
     let f = Fixture::new();
     f.haven(&["build", "--timeout", "60"]).assert_ok();
+    f.haven(&["check", "--timeout", "60"]).assert_ok();
 }
 
 struct Serve {
