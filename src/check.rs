@@ -118,26 +118,32 @@ pub fn check_pages(site: &Site, include: impl Fn(&Page) -> bool) -> Report {
 pub fn check_resources(config: &crate::config::Config) -> Vec<Diagnostic> {
     let s = &config.safety;
     let file = crate::config::CONFIG_FILE;
+    let at = |path: &[&str]| config.source.position(path);
     let mut out = Vec::new();
     if s.help_page.trim_matches('/').is_empty() {
+        let (line, column) = at(&["safety", "help_page"]);
         out.push(
             Diagnostic::error("missing-help-page", "`safety.help_page` is empty")
                 .in_file(file)
+                .at(line, column)
                 .suggest("set `safety: { help_page: get-help }`; every page links to it"),
         );
     }
     let has_resources = s.regions.values().any(|r| !r.resources.is_empty());
     if !has_resources {
+        let (line, column) = at(&["safety", "regions"]);
         out.push(
             Diagnostic::error(
                 "no-crisis-resources",
                 "site.yaml lists no crisis resources; a psychoeducation site cannot publish without them",
             )
             .in_file(file)
+            .at(line, column)
             .suggest("add `safety.regions` with at least one region, its emergency number and a crisis line"),
         );
     } else if !s.regions.contains_key(&s.default_region) {
         let known: Vec<String> = s.regions.keys().cloned().collect();
+        let (line, column) = at(&["safety", "default_region"]);
         out.push(
             Diagnostic::error(
                 "no-crisis-resources",
@@ -147,21 +153,26 @@ pub fn check_resources(config: &crate::config::Config) -> Vec<Diagnostic> {
                 ),
             )
             .in_file(file)
+            .at(line, column)
             .suggest(format!("use one of: {}", known.join(", "))),
         );
     }
     for (code, region) in &s.regions {
         if region.resources.is_empty() {
+            let (line, column) = at(&["safety", "regions", code]);
             out.push(
                 Diagnostic::warning(
                     "no-crisis-resources",
                     format!("region `{code}` has an emergency number but no crisis lines"),
                 )
-                .in_file(file),
+                .in_file(file)
+                .at(line, column),
             );
         }
-        for r in &region.resources {
+        for (i, r) in region.resources.iter().enumerate() {
             if r.call.is_none() && r.text.is_none() && r.chat.is_none() && r.url.is_none() {
+                let index = i.to_string();
+                let (line, column) = at(&["safety", "regions", code, "resources", &index]);
                 out.push(
                     Diagnostic::error(
                         "no-crisis-resources",
@@ -171,6 +182,7 @@ pub fn check_resources(config: &crate::config::Config) -> Vec<Diagnostic> {
                         ),
                     )
                     .in_file(file)
+                    .at(line, column)
                     .suggest("give it `call`, `text`, `chat` or `url`"),
                 );
             }

@@ -37,6 +37,73 @@ pub struct Config {
     /// Free-form values for templates.
     #[serde(default)]
     pub extra: serde_json::Value,
+    /// The text of `site.yaml`, to locate the keys of values that parse but are wrong.
+    #[serde(skip)]
+    pub source: ConfigSource,
+}
+
+/// The text a [`Config`] was parsed from (empty for one made in code).
+#[derive(Debug, Clone, Default)]
+pub struct ConfigSource(std::sync::Arc<str>);
+
+impl ConfigSource {
+    /// 1-based line and column of the key at `path` (`["safety", "regions", "US"]`; a number
+    /// is the index of a list item) in block-style YAML: of the deepest part of the path that
+    /// is found, or the start of the file.
+    pub fn position(&self, path: &[&str]) -> (usize, usize) {
+        let lines: Vec<&str> = self.0.lines().collect();
+        let mut found = (1, 1);
+        // The line and indentation of the value found so far, whose block is searched next.
+        let mut parent: Option<(usize, usize)> = None;
+        for segment in path {
+            let start = parent.map_or(0, |(line, _)| line);
+            let mut hit = None;
+            let mut items = 0;
+            for (n, line) in lines.iter().enumerate().skip(start) {
+                let indent = line.len() - line.trim_start().len();
+                let text = line.trim_start();
+                if text.is_empty() || text.starts_with('#') {
+                    continue;
+                }
+                // The first line of a list item holds its first key too.
+                let (indent, text) = match (parent, text.strip_prefix("- ")) {
+                    (Some((line_no, _)), Some(rest)) if n == line_no => (indent + 2, rest),
+                    _ => (indent, text),
+                };
+                if let Some((line_no, parent_indent)) = parent
+                    && n > line_no
+                    && indent <= parent_indent
+                {
+                    break;
+                }
+                if let Ok(index) = segment.parse::<usize>() {
+                    if text.starts_with("- ") || text == "-" {
+                        if items == index {
+                            hit = Some((n, indent));
+                            break;
+                        }
+                        items += 1;
+                    }
+                    continue;
+                }
+                let key = text
+                    .split_once(':')
+                    .map(|(k, _)| k.trim().trim_matches(|c| c == '"' || c == '\''));
+                if key == Some(segment) {
+                    hit = Some((n, indent));
+                    break;
+                }
+            }
+            match hit {
+                Some((n, indent)) => {
+                    found = (n + 1, indent + 1);
+                    parent = Some((n, indent));
+                }
+                None => break,
+            }
+        }
+        found
+    }
 }
 
 fn default_language() -> String {
@@ -254,6 +321,7 @@ impl Config {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let mut config: Config = yaml::from_str(text, file, 0)?;
         config.base_url = config.base_url.trim_end_matches('/').to_string();
+        config.source = ConfigSource(text.into());
         Ok(config)
     }
 
@@ -331,6 +399,28 @@ mod tests {
         assert_eq!(e.code, "unknown-field");
         assert_eq!((e.line, e.column), (3, 1));
         assert!(e.suggestion.unwrap().contains("`theme`"));
+    }
+
+    #[test]
+    fn keys_are_located_for_messages() {
+        let c = parse(
+            "title: T\nbase_url: https://e.org\nsafety:\n  # crisis lines\n  help_page: help\n  regions:\n    US:\n      name: United States\n      emergency: '911'\n      resources:\n        - name: A\n          call: '1'\n        - name: B\n    CA: {name: Canada, emergency: '911'}\n  default_region: US\n",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let at = |path: &[&str]| c.source.position(path);
+        assert_eq!(at(&["base_url"]), (2, 1));
+        assert_eq!(at(&["safety", "help_page"]), (5, 3));
+        assert_eq!(at(&["safety", "regions", "US"]), (7, 5));
+        assert_eq!(at(&["safety", "regions", "US", "resources", "1"]), (13, 9));
+        assert_eq!(
+            at(&["safety", "regions", "US", "resources", "0", "call"]),
+            (12, 11)
+        );
+        assert_eq!(at(&["safety", "regions", "CA", "resources"]), (14, 5));
+        assert_eq!(at(&["safety", "default_region"]), (15, 3));
+        // Not there: the deepest part that is.
+        assert_eq!(at(&["safety", "topics"]), (3, 1));
+        assert_eq!(at(&["nothing"]), (1, 1));
     }
 
     #[test]

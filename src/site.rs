@@ -224,11 +224,13 @@ pub fn load_config(options: &LoadOptions) -> Result<Config, Diagnostic> {
         config.base_url = url.trim_end_matches('/').to_string();
     }
     if !config.base_url.contains("://") {
+        let (line, column) = config.source.position(&["base_url"]);
         return Err(Diagnostic::error(
             "invalid-base-url",
             format!("base_url `{}` is not an absolute URL", config.base_url),
         )
         .in_file(CONFIG_FILE)
+        .at(line, column)
         .suggest("use the full address, e.g. `https://example.org/`"));
     }
     Ok(config)
@@ -480,7 +482,10 @@ impl Site {
     ) -> Result<Assembled<'a>, Vec<Diagnostic>> {
         let root = options.root.clone();
         let config = load_config(options).map_err(|d| vec![d])?;
-        let theme = Theme::locate(&root, &config.theme).map_err(|d| vec![d])?;
+        let theme = Theme::locate(&root, &config.theme).map_err(|d| {
+            let (line, column) = config.source.position(&["theme"]);
+            vec![d.at(line, column)]
+        })?;
         let content_dir = root.join("content");
         if !content_dir.is_dir() {
             return Err(vec![

@@ -91,7 +91,11 @@ impl Templates {
         if let Err(e) =
             tera.add_raw_templates(files.iter().map(|f| (f.name.as_str(), f.text.as_str())))
         {
-            return Err(vec![tera_diagnostic(&e, &display, "template-syntax")]);
+            let texts: HashMap<&str, &str> = files
+                .iter()
+                .map(|f| (f.name.as_str(), f.text.as_str()))
+                .collect();
+            return Err(load_diagnostics(&e, &display, &texts));
         }
         let mut shortcodes: Vec<String> = display
             .keys()
@@ -237,6 +241,91 @@ impl markdown::Environment for MarkdownEnv<'_> {
                 }
             })
     }
+}
+
+/// The problems Tera found while loading the templates, each located: Tera reports several
+/// unknown filters, functions or templates as one message of reports, and an `extends` that
+/// fails without a position (found here in the template's text).
+fn load_diagnostics(
+    e: &tera::Error,
+    display: &HashMap<String, PathBuf>,
+    texts: &HashMap<&str, &str>,
+) -> Vec<Diagnostic> {
+    const CODE: &str = "template-syntax";
+    let file = |name: &str| {
+        display
+            .get(name)
+            .cloned()
+            .unwrap_or_else(|| PathBuf::from(name))
+    };
+    match e.kind() {
+        tera::ErrorKind::Msg(text) => {
+            let reports = located_reports(text);
+            if reports.is_empty() {
+                return vec![tera_diagnostic(e, display, CODE)];
+            }
+            reports
+                .into_iter()
+                .map(|(message, name, line, column)| {
+                    Diagnostic::error(CODE, message)
+                        .in_file(file(&name))
+                        .at(line, column)
+                })
+                .collect()
+        }
+        tera::ErrorKind::MissingParent { current: name, .. }
+        | tera::ErrorKind::CircularExtend { tpl: name, .. }
+        | tera::ErrorKind::CircularInclude { tpl: name, .. } => {
+            let keyword = if matches!(e.kind(), tera::ErrorKind::CircularInclude { .. }) {
+                "include"
+            } else {
+                "extends"
+            };
+            let mut d = tera_diagnostic(e, display, CODE).in_file(file(name));
+            if let Some((line, column)) = texts.get(name.as_str()).and_then(|t| tag_at(t, keyword))
+            {
+                d = d.at(line, column);
+            }
+            vec![d]
+        }
+        _ => vec![tera_diagnostic(e, display, CODE)],
+    }
+}
+
+/// `(message, template, line, column)` of each report in a message of Tera reports
+/// (`error: Unknown filter `x`` then ` --> page.html:3:12`).
+fn located_reports(text: &str) -> Vec<(String, String, usize, usize)> {
+    let mut out = Vec::new();
+    let mut message: Option<&str> = None;
+    for line in text.lines() {
+        if let Some(m) = line.strip_prefix("error: ") {
+            message = Some(m);
+        } else if let Some(location) = line.trim_start().strip_prefix("--> ")
+            && let Some(m) = message.take()
+        {
+            let mut parts = location.rsplitn(3, ':');
+            let column = parts.next().and_then(|c| c.trim().parse().ok());
+            let line_no = parts.next().and_then(|l| l.trim().parse().ok());
+            if let (Some(column), Some(line_no), Some(name)) = (column, line_no, parts.next()) {
+                out.push((m.to_string(), name.to_string(), line_no, column));
+            }
+        }
+    }
+    out
+}
+
+/// 1-based line and column of the first `{% keyword` tag in a template.
+fn tag_at(text: &str, keyword: &str) -> Option<(usize, usize)> {
+    let mut from = 0;
+    while let Some(i) = text[from..].find("{%") {
+        let start = from + i;
+        let rest = text[start + 2..].trim_start_matches('-').trim_start();
+        if rest.starts_with(keyword) {
+            return Some(crate::diagnostics::line_col(text, start));
+        }
+        from = start + 2;
+    }
+    None
 }
 
 /// A Tera error as a diagnostic pointing at the template file and line.
@@ -494,6 +583,30 @@ mod tests {
             "<b>Tom & Jerry</b>|&lt;b&gt;Tom &amp; Jerry&lt;/b&gt;|<i>x</i>|3.5|\
              [\"<a>\", \"b\"]|true|<B>TOM & JERRY</B>"
         );
+    }
+
+    #[test]
+    fn load_errors_are_located() {
+        let report = "error: Unknown filter `nofilter`\n --> page.html:3:52\n  |\n3 | {{ x | nofilter }}\n\nerror: Unknown template `a.html`\n --> base.html:10:4\n";
+        assert_eq!(
+            located_reports(report),
+            [
+                (
+                    "Unknown filter `nofilter`".to_string(),
+                    "page.html".to_string(),
+                    3,
+                    52
+                ),
+                (
+                    "Unknown template `a.html`".to_string(),
+                    "base.html".to_string(),
+                    10,
+                    4
+                )
+            ]
+        );
+        assert_eq!(tag_at("a\n  {%- extends \"b\" %}", "extends"), Some((2, 3)));
+        assert_eq!(tag_at("{% block a %}{% endblock %}", "extends"), None);
     }
 
     #[test]
