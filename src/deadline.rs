@@ -223,8 +223,8 @@ impl<'a, W> Guarded<'a, W> {
     }
 }
 
-impl<W: std::io::Write> std::io::Write for Guarded<'_, W> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+impl<W: std::io::Write> Guarded<'_, W> {
+    fn check(&mut self, len: usize) -> std::io::Result<()> {
         if self.deadline.is_expired() {
             self.stopped = Some(Stopped::Timeout);
             return Err(std::io::Error::new(
@@ -232,11 +232,24 @@ impl<W: std::io::Write> std::io::Write for Guarded<'_, W> {
                 "the build's time limit passed",
             ));
         }
-        self.written += buf.len();
+        self.written += len;
         if self.written > MAX_RENDERED_BYTES {
             self.stopped = Some(Stopped::TooLarge);
             return Err(std::io::Error::other("the page is too large"));
         }
+        Ok(())
+    }
+}
+
+impl<W: std::io::Write> std::io::Write for Guarded<'_, W> {
+    // Tera writes a page in hundreds of small pieces, each with `write_all`: one check each.
+    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        self.check(buf.len())?;
+        self.inner.write_all(buf)
+    }
+
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.check(buf.len())?;
         self.inner.write(buf)
     }
 

@@ -79,6 +79,15 @@ pub struct TooDeep {
 /// open flow collections (`[` and `{` where a value starts, or anywhere inside a flow
 /// collection). Quoted scalars, comments and block scalars (`|`, `>`) are skipped.
 pub fn yaml_too_deep(text: &str, max: usize) -> Option<TooDeep> {
+    // Each level needs a line of its own or one of these characters: most front matter has
+    // too few of them to nest that deep, and counting them is far cheaper than the scan.
+    let openers = text
+        .bytes()
+        .filter(|b| matches!(b, b'\n' | b'[' | b'{' | b'-' | b'?'))
+        .count();
+    if openers < max {
+        return None;
+    }
     let mut indents: Vec<usize> = Vec::new();
     let mut flow = 0usize;
     // An open quoted scalar (it may span lines): its quote character.
