@@ -30,7 +30,8 @@ pub fn feeds(site: &Site) -> Vec<(String, Vec<u8>)> {
         .collect();
     sort_pages(&mut articles, &site.pages, SortBy::Date);
     // (title, page path, pages newest first, the tag's slug for a tag's feed) of each feed.
-    let mut specs: Vec<(String, String, Cow<'_, [usize]>, Option<&str>)> = vec![(
+    type Spec<'a> = (String, String, Cow<'a, [usize]>, Option<&'a str>);
+    let mut specs: Vec<Spec<'_>> = vec![(
         site.config.title.clone(),
         "/".to_string(),
         articles.into(),
