@@ -205,8 +205,14 @@ pub struct Guarded<'a, W> {
     inner: W,
     deadline: &'a Deadline,
     written: usize,
+    /// Writes since the deadline was last looked at.
+    unchecked: u32,
     pub stopped: Option<Stopped>,
 }
+
+/// Writes between two looks at the deadline: Tera writes a page in hundreds of small pieces,
+/// and a loop that prints anything reaches the next look within moments.
+const WRITES_PER_CHECK: u32 = 32;
 
 impl<'a, W> Guarded<'a, W> {
     pub fn new(inner: W, deadline: &'a Deadline) -> Self {
@@ -214,6 +220,7 @@ impl<'a, W> Guarded<'a, W> {
             inner,
             deadline,
             written: 0,
+            unchecked: 0,
             stopped: None,
         }
     }
@@ -225,6 +232,12 @@ impl<'a, W> Guarded<'a, W> {
 
 impl<W: std::io::Write> Guarded<'_, W> {
     fn check(&mut self, len: usize) -> std::io::Result<()> {
+        self.written += len;
+        self.unchecked += 1;
+        if self.unchecked < WRITES_PER_CHECK && self.written <= MAX_RENDERED_BYTES {
+            return Ok(());
+        }
+        self.unchecked = 0;
         if self.deadline.is_expired() {
             self.stopped = Some(Stopped::Timeout);
             return Err(std::io::Error::new(
@@ -232,7 +245,6 @@ impl<W: std::io::Write> Guarded<'_, W> {
                 "the build's time limit passed",
             ));
         }
-        self.written += len;
         if self.written > MAX_RENDERED_BYTES {
             self.stopped = Some(Stopped::TooLarge);
             return Err(std::io::Error::other("the page is too large"));
@@ -242,7 +254,7 @@ impl<W: std::io::Write> Guarded<'_, W> {
 }
 
 impl<W: std::io::Write> std::io::Write for Guarded<'_, W> {
-    // Tera writes a page in hundreds of small pieces, each with `write_all`: one check each.
+    // Tera writes each of those pieces with `write_all`: counted here, not by a loop of `write`.
     fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
         self.check(buf.len())?;
         self.inner.write_all(buf)
@@ -268,6 +280,9 @@ mod tests {
         let deadline = Arc::new(Deadline::new(Some(Duration::from_secs(3)), "--timeout"));
         let mut out = Guarded::new(Vec::new(), &deadline);
         out.write_all(b"before").unwrap();
+        for _ in 0..WRITES_PER_CHECK {
+            out.write_all(b"more").unwrap();
+        }
         {
             let _rendering = deadline.enter(Path::new("templates/a.html"), "content/a.md");
             assert!(!Deadline::current_expired());
@@ -276,7 +291,8 @@ mod tests {
         }
         assert!(!Deadline::current_expired(), "the render is over");
         assert!(deadline.active().is_empty());
-        assert!(out.write_all(b"after").is_err());
+        let failed = (0..=WRITES_PER_CHECK).any(|_| out.write_all(b"after").is_err());
+        assert!(failed);
         assert_eq!(out.stopped, Some(Stopped::Timeout));
         let d = deadline.diagnostic();
         assert_eq!(d.code, "timeout");

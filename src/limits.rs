@@ -81,10 +81,9 @@ pub struct TooDeep {
 pub fn yaml_too_deep(text: &str, max: usize) -> Option<TooDeep> {
     // Each level needs a line of its own or one of these characters: most front matter has
     // too few of them to nest that deep, and counting them is far cheaper than the scan.
-    let openers = text
-        .bytes()
-        .filter(|b| matches!(b, b'\n' | b'[' | b'{' | b'-' | b'?'))
-        .count();
+    let bytes = text.as_bytes();
+    let openers = memchr::memchr3_iter(b'\n', b'[', b'{', bytes).count()
+        + memchr::memchr2_iter(b'-', b'?', bytes).count();
     if openers < max {
         return None;
     }
