@@ -76,7 +76,9 @@ pub fn run(
 
     let state = ServeState::new(empty_site());
     let mut builder = Builder::spawn(root, &options, &state);
-    builder.run(Job::First, timeout, root, &state);
+    if !builder.run(Job::First, timeout, root, &state) {
+        builder = Builder::spawn(root, &options, &state);
+    }
     let theme = haven::site::load_config(&options)
         .map(|c| c.theme)
         .unwrap_or_else(|_| "calm".to_string());
