@@ -289,3 +289,23 @@ fn thousands_of_errors_print_a_sample_and_a_count() {
     assert_eq!(v["summary"]["errors"], 1_000);
     assert_eq!(v["diagnostics"].as_array().unwrap().len(), 1_000);
 }
+
+/// 20,000 shortcodes on one page took 4 s and 100,000 would have taken minutes: each call's
+/// output was put in place by searching the whole page again.
+#[test]
+fn shortcode_heavy_pages_build_in_time_linear_in_their_size() {
+    let f = Fixture::new();
+    f.build().assert_ok();
+    let body = "{% callout(kind=\"tip\") %}\nStep.\n{% end %}\n".repeat(20_000);
+    f.write("content/articles/sleep.md", &article_with("", &body));
+    let start = Instant::now();
+    f.build().assert_ok();
+    assert!(
+        start.elapsed() < Duration::from_secs(20),
+        "{:?}",
+        start.elapsed()
+    );
+    let html = f.read("public/articles/sleep/index.html");
+    assert_eq!(html.matches("<p>Step.</p>").count(), 20_000);
+    assert!(!html.contains("haven:sc:"));
+}
