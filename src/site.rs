@@ -1070,6 +1070,16 @@ impl Site {
             .collect();
         let problems = |&(file, rendered): &(&PathBuf, &Rendered)| {
             let mut out = Vec::new();
+            // "Did you mean" compares a name with every candidate: for the first problems of
+            // a file only, so that a file with thousands of broken links cannot take hours.
+            let mut guesses = 0;
+            let mut guess = || {
+                guesses += 1;
+                guesses <= MAX_GUESSES_PER_FILE
+            };
+            // The headings of pages with many, as sets (a page can link to itself thousands
+            // of times).
+            let mut anchor_sets: HashMap<&str, HashSet<&str>> = HashMap::new();
             for link in &rendered.links {
                 let at = || (link.line, link.column);
                 let Some(target_anchors) = anchors_of(&link.target) else {
@@ -1079,15 +1089,29 @@ impl Site {
                     )
                     .in_file(file);
                     (d.line, d.column) = at();
-                    d = d.suggest(match crate::yaml::closest(&link.target, &known()) {
+                    let best = if guess() {
+                        crate::yaml::closest(&link.target, &known()).map(str::to_string)
+                    } else {
+                        None
+                    };
+                    d = d.suggest(match best {
                         Some(best) => format!("did you mean `{best}`? (paths are relative to this file)"),
                         None => "link to the markdown file of the page, relative to this file, e.g. `../guides/sleep.md`".to_string(),
                     });
                     out.push(d);
                     continue;
                 };
+                let mut known_anchor = |anchor: &str| {
+                    if target_anchors.len() <= 32 {
+                        return target_anchors.iter().any(|a| a == anchor);
+                    }
+                    anchor_sets
+                        .entry(link.target.as_str())
+                        .or_insert_with(|| target_anchors.iter().map(String::as_str).collect())
+                        .contains(anchor)
+                };
                 if let Some(anchor) = &link.anchor
-                    && !target_anchors.iter().any(|a| a == anchor)
+                    && !known_anchor(anchor)
                 {
                     let mut d = Diagnostic::error(
                         "broken-anchor",
@@ -1095,19 +1119,27 @@ impl Site {
                     )
                     .in_file(file);
                     (d.line, d.column) = at();
-                    d = d.suggest(match crate::yaml::closest(anchor, target_anchors) {
+                    let best = if guess() {
+                        crate::yaml::closest(anchor, target_anchors)
+                    } else {
+                        None
+                    };
+                    d = d.suggest(match best {
                         Some(best) => format!("did you mean `#{best}`?"),
                         None if target_anchors.is_empty() => {
                             "that page has no headings".to_string()
                         }
-                        None => format!(
-                            "its headings are: {}",
-                            target_anchors
+                        None => {
+                            let mut list: Vec<String> = target_anchors
                                 .iter()
+                                .take(20)
                                 .map(|a| format!("#{a}"))
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        ),
+                                .collect();
+                            if target_anchors.len() > 20 {
+                                list.push(format!("and {} more", target_anchors.len() - 20));
+                            }
+                            format!("its headings are: {}", list.join(", "))
+                        }
                     });
                     out.push(d);
                 }
@@ -1132,6 +1164,9 @@ impl Site {
         self.config.permalink(path)
     }
 }
+
+/// Broken links and anchors of one file that get a "did you mean" suggestion.
+const MAX_GUESSES_PER_FILE: usize = 50;
 
 /// Renames the theme's and the site's static CSS and JS to content-hashed names (see
 /// [`crate::render::fingerprint`]), except in serve mode, where a stylesheet is swapped in place

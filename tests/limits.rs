@@ -309,3 +309,42 @@ fn shortcode_heavy_pages_build_in_time_linear_in_their_size() {
     assert_eq!(html.matches("<p>Step.</p>").count(), 20_000);
     assert!(!html.contains("haven:sc:"));
 }
+
+/// Broken links and anchors by the thousand: each "did you mean" compared the name with every
+/// page or heading, and each message listed every heading of the page (10,000 broken anchors
+/// to a page with 2,000 headings: minutes, and hundreds of megabytes of messages).
+#[test]
+fn thousands_of_broken_anchors_are_reported_quickly() {
+    let f = Fixture::new();
+    let headings: String = (0..2_000).map(|i| format!("## Part {i}\n\n")).collect();
+    let links: String = (0..10_000)
+        .map(|i| format!("[x](#nowhere-{i})\n"))
+        .collect();
+    f.write(
+        "content/articles/sleep.md",
+        &article_with("", &format!("{headings}{links}")),
+    );
+    let start = Instant::now();
+    let run = f.haven(&["check", "--format", "json"]);
+    assert!(
+        start.elapsed() < Duration::from_secs(20),
+        "{:?}",
+        start.elapsed()
+    );
+    assert_eq!(run.code(), 1);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout()).expect("JSON");
+    let anchors: Vec<&serde_json::Value> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "broken-anchor")
+        .collect();
+    assert_eq!(anchors.len(), 10_000);
+    let last = anchors[9_999]["suggestion"].as_str().unwrap();
+    assert!(
+        last.starts_with("its headings are: #part-0, #part-1") && last.ends_with("and 1981 more"),
+        "{last}"
+    );
+    f.build()
+        .assert_error(&["error[broken-anchor]", "note: 9990 more not shown"]);
+}
