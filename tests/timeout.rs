@@ -40,21 +40,21 @@ fn leftovers(f: &Fixture) -> Vec<String> {
 }
 
 /// Builds the fixture, gives it `template` as its article template and checks that `command`
-/// stops within its one-second limit with a located timeout error, `public/` unchanged.
+/// stops within its two-second limit with a located timeout error, `public/` unchanged.
 fn assert_times_out(template: &str, command: &str) -> Fixture {
     let f = Fixture::new();
     f.build().assert_ok();
     let before = snapshot(&f.path("public"));
     f.write("templates/article.html", template);
     let start = Instant::now();
-    let run = f.haven(&[command, "--timeout", "1"]);
+    let run = f.haven(&[command, "--timeout", "2"]);
     run.assert_error(&[
         "error[timeout]",
-        "the build took longer than its limit of 1 s (--timeout)",
+        "the build took longer than its limit of 2 s (--timeout)",
         "templates/article.html had been rendering content/articles/",
         "--> templates/article.html",
     ]);
-    // One second, two of grace at most, and start-up; generous for a loaded machine.
+    // Two seconds, two of grace at most, and start-up; generous for a loaded machine.
     assert!(
         start.elapsed() < Duration::from_secs(15),
         "{:?}",
@@ -88,7 +88,7 @@ fn build_ends_when_a_loop_cannot_be_stopped_and_the_next_build_recovers() {
 fn check_stops_too() {
     assert_times_out(RANGE_LOOP, "check");
     let f = assert_times_out(&stuck_loop(), "check");
-    let run = f.haven(&["check", "--format", "json", "--timeout", "1"]);
+    let run = f.haven(&["check", "--format", "json", "--timeout", "2"]);
     assert_eq!(run.code(), 1);
     let v: serde_json::Value = serde_json::from_str(&run.stdout()).expect("JSON");
     assert_eq!(v["diagnostics"][0]["code"], "timeout");
@@ -218,12 +218,12 @@ impl Drop for Serve {
 #[test]
 fn serve_gives_up_a_runaway_rebuild_and_keeps_serving() {
     let f = Fixture::new();
-    let mut serve = Serve::start(&f, &["--timeout", "1"]);
+    let mut serve = Serve::start(&f, &["--timeout", "3"]);
     // A loop nothing can stop: the rebuild is left behind on its thread.
     f.write("templates/article.html", &stuck_loop());
     serve.wait_line("Rebuild given up:");
     serve.wait_line(
-        "error[timeout]: the build took longer than its limit of 1 s (haven serve --timeout)",
+        "error[timeout]: the build took longer than its limit of 3 s (haven serve --timeout)",
     );
     let (status, body, took) = serve.get("/articles/sleep/");
     assert_eq!(status, 200);
