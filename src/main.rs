@@ -639,7 +639,8 @@ pub(crate) fn print_diagnostics(root: &Path, diagnostics: &[Diagnostic]) {
                 let bar = paint(AnsiColor::Blue, "|");
                 let _ = writeln!(out, "  {pad} {bar}");
                 let _ = writeln!(out, "  {} {bar} {line}", paint(AnsiColor::Blue, &num));
-                if d.column > 0 {
+                // Under the shown part of the line only (see `SourceLines::line`).
+                if d.column > 0 && d.column <= line.chars().count() + 1 {
                     let caret = " ".repeat(d.column - 1);
                     let _ = writeln!(out, "  {pad} {bar} {caret}{}", paint(color, "^"));
                 }

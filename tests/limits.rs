@@ -147,6 +147,11 @@ fn deeply_nested_site_yaml() {
         |f| f.write("site.yaml", &format!("{}{deep}", common::SITE_YAML)),
         &["error[yaml-too-deep]", "site.yaml:32:"],
     );
+    // The source line is shown cut short, and no caret points past it.
+    let f = Fixture::new();
+    f.write("site.yaml", &format!("{}{deep}", common::SITE_YAML));
+    let err = f.build().stderr();
+    assert!(err.lines().all(|l| l.chars().count() < 200), "{err}");
 }
 
 #[test]
