@@ -38,9 +38,11 @@ fn to_diagnostic(
     };
     let (code, message, suggestion) = explain(&message, text);
     let mut diagnostic = Diagnostic::error(code, message).in_file(file);
-    if let Some(loc) = error.location() {
-        diagnostic = diagnostic.at(loc.line() + line_offset, loc.column());
-    }
+    diagnostic = match error.location() {
+        Some(loc) => diagnostic.at(loc.line() + line_offset, loc.column()),
+        // Some errors concern the whole text (more than one document): its first line.
+        None => diagnostic.at(1 + line_offset, 1),
+    };
     if let Some(s) = suggestion {
         diagnostic = diagnostic.suggest(s);
     }
@@ -176,6 +178,13 @@ mod tests {
         assert_eq!(e.code, "invalid-type");
         assert!(e.message.contains("title"), "{}", e.message);
         assert_eq!(e.line, 2);
+    }
+
+    /// Found by tests/fuzz_parsers.rs: an error of the whole text came without a line.
+    #[test]
+    fn errors_without_a_position_point_at_the_first_line() {
+        let e = parse("  title: \na").unwrap_err();
+        assert_eq!((e.line, e.column), (2, 1), "{e}");
     }
 
     #[test]
