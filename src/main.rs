@@ -483,7 +483,7 @@ pub(crate) fn print_diagnostics(root: &Path, diagnostics: &[Diagnostic]) {
         let _ = writeln!(
             out,
             "{}: {}",
-            paint(color, &format!("{label}[{}]", d.code)),
+            paint(color, &format!("{label}[{}]", d.code_and_rule())),
             d.message
         );
         if let Some(loc) = d.location() {
@@ -495,7 +495,7 @@ pub(crate) fn print_diagnostics(root: &Path, diagnostics: &[Diagnostic]) {
                 let _ = writeln!(out, "  {pad} {bar}");
                 let _ = writeln!(out, "  {} {bar} {line}", paint(AnsiColor::Blue, &num));
                 if d.column > 0 {
-                    let caret = " ".repeat(d.column - 1);
+                    let caret = " ".repeat(d.column as usize - 1);
                     let _ = writeln!(out, "  {pad} {bar} {caret}{}", paint(color, "^"));
                 }
             }
@@ -532,7 +532,7 @@ impl<'a> SourceLines<'a> {
             self.file = Some((path.clone(), text));
         }
         let text = self.file.as_ref()?.1.as_ref()?;
-        let line = text.lines().nth(d.line - 1)?;
+        let line = text.lines().nth(d.line as usize - 1)?;
         Some(
             line.trim_end_matches('\r')
                 .replace('\t', " ")

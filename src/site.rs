@@ -1058,7 +1058,8 @@ impl Site {
                         format!("link to `{}`, which does not exist", link.target),
                     )
                     .in_file(file);
-                    (d.line, d.column) = at();
+                    let (line, column) = at();
+                    d.set_position(line, column);
                     d = d.suggest(match crate::yaml::closest(&link.target, &known()) {
                         Some(best) => format!("did you mean `{best}`? (paths are relative to this file)"),
                         None => "link to the markdown file of the page, relative to this file, e.g. `../guides/sleep.md`".to_string(),
@@ -1074,7 +1075,8 @@ impl Site {
                         format!("`{}` has no heading with the id `#{anchor}`", link.target),
                     )
                     .in_file(file);
-                    (d.line, d.column) = at();
+                    let (line, column) = at();
+                    d.set_position(line, column);
                     d = d.suggest(match crate::yaml::closest(anchor, target_anchors) {
                         Some(best) => format!("did you mean `#{best}`?"),
                         None if target_anchors.is_empty() => {
