@@ -88,6 +88,10 @@ pub struct SafetyConfig {
     /// Extra or overriding safe-messaging phrase rules (same `id` overrides a built-in).
     #[serde(default)]
     pub phrases: Vec<PhraseRule>,
+    /// Word classes for patterns (`{name}`); a built-in class of the same name gains the
+    /// entries.
+    #[serde(default)]
+    pub word_classes: IndexMap<String, Vec<String>>,
     #[serde(default)]
     pub disclaimer: String,
     #[serde(default)]
@@ -107,6 +111,7 @@ impl Default for SafetyConfig {
             topics: IndexMap::new(),
             safe_messaging: SafeMessaging::default(),
             phrases: Vec::new(),
+            word_classes: IndexMap::new(),
             disclaimer: String::new(),
             disclosure: String::new(),
             allow_overrides: false,
@@ -154,16 +159,166 @@ pub struct Resource {
     pub hours: Option<String>,
 }
 
+/// A sensitive topic of the site's content-warning vocabulary (`safety.topics.<key>`).
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Topic {
     pub label: String,
     #[serde(default)]
     pub high_risk: bool,
-    /// Words and phrases that mention the topic. Matched case-insensitively on word
-    /// boundaries; a trailing `*` matches any word ending (`suicid*`).
+    /// Patterns that mention the topic, in Haven's pattern language (`take {poss} own life`,
+    /// `suicid*`), or words that must occur together in one sentence.
     #[serde(default)]
-    pub terms: Vec<String>,
+    pub terms: Vec<TermSpec>,
+    /// Longer phrases inside which the terms do not count (`trauma surgeon`, `suicide doors`).
+    #[serde(default)]
+    pub except: Vec<String>,
+    /// How an article that discusses the topic without declaring it is reported. Default:
+    /// `error` for a high-risk topic, else `warning`.
+    #[serde(default)]
+    pub undeclared: Option<Level>,
+    /// Use Haven's built-in vocabulary for this key (`suicide`, `self-harm`, `substance-use`,
+    /// `abuse`, `eating-disorders`, `trauma`) as well as `terms`.
+    #[serde(default = "default_true")]
+    pub builtin: bool,
+}
+
+impl Topic {
+    /// A topic with these terms and nothing else (no built-in vocabulary).
+    pub fn with_terms(label: &str, high_risk: bool, terms: &[&str]) -> Topic {
+        Topic {
+            label: label.to_string(),
+            high_risk,
+            terms: terms
+                .iter()
+                .map(|t| TermSpec::Pattern((*t).to_string()))
+                .collect(),
+            except: Vec::new(),
+            undeclared: None,
+            builtin: false,
+        }
+    }
+
+    /// The level of `undeclared-topic` for this topic.
+    pub fn undeclared_level(&self) -> Level {
+        self.undeclared.unwrap_or(if self.high_risk {
+            Level::Error
+        } else {
+            Level::Warning
+        })
+    }
+}
+
+/// How a finding is reported: as an error (the build stops), a warning, or not at all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Error,
+    Warning,
+    Off,
+}
+
+/// A topic term or what a phrase rule matches: one pattern, or a pattern with exceptions, or
+/// sets of patterns that must occur together.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum TermSpec {
+    /// A pattern, e.g. `take {poss} own life`.
+    Pattern(String),
+    Rule(TermRule),
+}
+
+/// `{match: …}` or `{all: […]}` with optional `within`, `unless` and `except`.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TermRule {
+    /// One pattern (the same as writing it as a plain string, plus the exceptions below).
+    #[serde(default, rename = "match")]
+    pub pattern: Option<String>,
+    /// Sets of patterns that must all occur in one sentence; each set is a pattern or a list
+    /// of patterns any of which will do.
+    #[serde(default)]
+    pub all: Vec<PatternSet>,
+    /// With `all`: the sets must also be within this many words of each other.
+    #[serde(default)]
+    pub within: Option<usize>,
+    /// Patterns that veto a match in the same sentence ("lock", "store safely").
+    #[serde(default)]
+    pub unless: Vec<String>,
+    /// Longer phrases inside which a match does not count.
+    #[serde(default)]
+    pub except: Vec<String>,
+}
+
+/// One set of `all`: a pattern, or a list of patterns any of which will do.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum PatternSet {
+    One(String),
+    Any(Vec<String>),
+}
+
+impl PatternSet {
+    pub fn patterns(&self) -> &[String] {
+        match self {
+            PatternSet::One(p) => std::slice::from_ref(p),
+            PatternSet::Any(list) => list,
+        }
+    }
+}
+
+// Written by hand rather than `#[serde(untagged)]`, whose error ("data did not match any
+// variant") would hide which key of a rule was wrong.
+impl<'de> Deserialize<'de> for TermSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = TermSpec;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a pattern, or a map with `match` or `all`")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<TermSpec, E> {
+                Ok(TermSpec::Pattern(v.to_string()))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<TermSpec, A::Error> {
+                let rule =
+                    TermRule::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+                match (&rule.pattern, rule.all.is_empty()) {
+                    (None, true) => Err(serde::de::Error::custom(
+                        "a term written as a map needs `match` (one pattern) or `all` (patterns that occur together)",
+                    )),
+                    (Some(_), false) => Err(serde::de::Error::custom(
+                        "a term has both `match` and `all`; put the pattern of `match` into `all`",
+                    )),
+                    _ => Ok(TermSpec::Rule(rule)),
+                }
+            }
+        }
+        d.deserialize_any(Visitor)
+    }
+}
+
+impl<'de> Deserialize<'de> for PatternSet {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = PatternSet;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a pattern or a list of patterns")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<PatternSet, E> {
+                Ok(PatternSet::One(v.to_string()))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                seq: A,
+            ) -> Result<PatternSet, A::Error> {
+                Vec::<String>::deserialize(serde::de::value::SeqAccessDeserializer::new(seq))
+                    .map(PatternSet::Any)
+            }
+        }
+        d.deserialize_any(Visitor)
+    }
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
@@ -175,21 +330,39 @@ pub enum SafeMessaging {
     Off,
 }
 
-/// A safe-messaging rule: discouraged language and what to say instead.
+/// A safe-messaging rule of the site (`safety.phrases`): discouraged language and what to say
+/// instead. The same `id` as a built-in rule changes that rule.
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PhraseRule {
     pub id: String,
-    /// Regular expression, matched case-insensitively on word boundaries.
+    /// What the rule finds, in Haven's pattern language (as topic terms).
+    #[serde(default, rename = "match")]
+    pub matches: Vec<TermSpec>,
+    /// A regular expression instead of `match`, matched case-insensitively on word boundaries.
     #[serde(default)]
     pub pattern: Option<String>,
+    /// Longer phrases inside which the rule's matches do not count.
+    #[serde(default)]
+    pub except: Vec<String>,
+    /// Patterns that veto the rule's matches in the same sentence.
+    #[serde(default)]
+    pub unless: Vec<String>,
+    /// Only in articles that declare or mention one of these topics.
+    #[serde(default)]
+    pub topics: Option<Vec<String>>,
     #[serde(default)]
     pub replacement: Option<String>,
-    /// `warning`, `error` or `off` (turns a built-in rule off).
+    /// `error`, `warning` or `off` (turns a built-in rule off).
     #[serde(default)]
-    pub severity: Option<String>,
+    pub severity: Option<Level>,
+    #[serde(default)]
+    pub category: Option<String>,
     #[serde(default)]
     pub source: Option<String>,
+    /// Why the wording is discouraged.
+    #[serde(default)]
+    pub message: Option<String>,
 }
 
 /// `review:` — clinical review policy.
