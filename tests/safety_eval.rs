@@ -13,8 +13,9 @@
 //! HAVEN_EVAL_DETAILS=1 …                                        # also every miss and false hit
 //! ```
 //!
-//! Each sentence is checked on its own, as an article of one paragraph that declares no topics:
-//! a rule that needs an article about suicide to apply gets no help from the corpus.
+//! Each sentence is checked twice, as an article of one paragraph: once in an article that
+//! declares every topic (as it would stand in an article about its subject, where rules that
+//! apply only in articles about their topic take part) and once alone, declaring nothing.
 
 mod common;
 use serde_json::Value;
@@ -118,6 +119,10 @@ fn load(dir: &Path) -> Corpus {
     }
 }
 
+/// Where the sentences are checked on their own, and in an article about every topic.
+const ALONE: &str = "alone";
+const IN_CONTEXT: &str = "in-context";
+
 /// What `haven check` said, per file: (code, rule, line, message).
 type Findings = HashMap<String, Vec<(String, String, usize, String)>>;
 
@@ -133,22 +138,35 @@ fn check(corpus: &Corpus) -> Findings {
         .expect("site.yaml");
     write("site.yaml", &site);
     write("content/_index.md", "---\ntitle: \"Home\"\n---\nWelcome.\n");
-    write(
-        "content/sentences/_index.md",
-        "---\ntitle: \"Sentences\"\n---\n",
-    );
+    for folder in [ALONE, IN_CONTEXT] {
+        write(
+            &format!("content/{folder}/_index.md"),
+            "---\ntitle: \"Sentences\"\n---\n",
+        );
+    }
     write(
         "content/articles/_index.md",
         "---\ntitle: \"Articles\"\n---\n",
     );
+    // Each sentence twice: alone, in an article that declares no topics (rules that apply only
+    // in articles about their topic stay silent), and in an article that declares every topic,
+    // as a sentence in a real article about the subject is read.
     for (i, s) in corpus.sentences.iter().enumerate() {
-        write(
-            &format!("content/sentences/s{i:04}.md"),
-            &format!(
-                "---\ntitle: \"Item {i}\"\ndescription: \"An item.\"\ndate: 2026-01-01\nauthor: \"A\"\n---\n{}\n",
-                s.text
+        for (folder, warnings) in [
+            (ALONE, ""),
+            (
+                IN_CONTEXT,
+                "content_warnings: [suicide, self-harm, substance-use, abuse, eating-disorders, trauma]\n",
             ),
-        );
+        ] {
+            write(
+                &format!("content/{folder}/s{i:04}.md"),
+                &format!(
+                    "---\ntitle: \"Item {i}\"\ndescription: \"An item.\"\ndate: 2026-01-01\nauthor: \"A\"\n{warnings}---\n{}\n",
+                    s.text
+                ),
+            );
+        }
     }
     for a in &corpus.articles {
         write(&format!("content/articles/{}", a.name), &a.text);
@@ -232,6 +250,8 @@ fn pct(c: Count) -> String {
 struct Scores {
     sentence_recall: Count,
     sentence_precision: Count,
+    alone_recall: Count,
+    alone_precision: Count,
     paragraph_recall: Count,
     paragraph_precision: Count,
     topic_recall: Count,
@@ -241,18 +261,21 @@ struct Scores {
     details: String,
 }
 
-fn evaluate(corpus: &Corpus, findings: &Findings) -> Scores {
-    let categories = rule_categories();
-    let mut table = String::new();
-    let mut details = String::new();
-
-    // Unsafe sentences.
+/// Recall and precision of `unsafe-phrase` on the sentences in `folder`, and a table of them
+/// by label; misses and false hits go to `details`.
+fn sentence_scores(
+    corpus: &Corpus,
+    findings: &Findings,
+    folder: &str,
+    categories: &HashMap<String, String>,
+    details: &mut String,
+) -> (Count, Count, String) {
     let mut recall: BTreeMap<String, Count> = BTreeMap::new();
     let mut by_rule_category: BTreeMap<String, Count> = BTreeMap::new();
     let mut sentence_recall = Count::default();
     let mut sentence_precision = Count::default();
     for (i, s) in corpus.sentences.iter().enumerate() {
-        let file = format!("content/sentences/s{i:04}.md");
+        let file = format!("content/{folder}/s{i:04}.md");
         let hits: Vec<&(String, String, usize, String)> = findings
             .get(&file)
             .map(|f| f.iter().filter(|d| d.0 == "unsafe-phrase").collect())
@@ -281,11 +304,7 @@ fn evaluate(corpus: &Corpus, findings: &Findings) -> Scores {
             }
         }
     }
-    let _ = writeln!(
-        table,
-        "| unsafe sentences, by label | recall | | by the flagging rule's category | precision |"
-    );
-    let _ = writeln!(table, "|---|---|---|---|---|");
+    let mut table = String::new();
     let cats: BTreeSet<&String> = recall.keys().chain(by_rule_category.keys()).collect();
     for c in cats {
         let _ = writeln!(
@@ -295,11 +314,35 @@ fn evaluate(corpus: &Corpus, findings: &Findings) -> Scores {
             by_rule_category.get(c).map(|r| pct(*r)).unwrap_or_default(),
         );
     }
+    (sentence_recall, sentence_precision, table)
+}
+
+fn evaluate(corpus: &Corpus, findings: &Findings) -> Scores {
+    let categories = rule_categories();
+    let mut table = String::new();
+    let mut details = String::new();
+
+    let (alone_recall, alone_precision, _) =
+        sentence_scores(corpus, findings, ALONE, &categories, &mut String::new());
+    let (sentence_recall, sentence_precision, by_label) =
+        sentence_scores(corpus, findings, IN_CONTEXT, &categories, &mut details);
     let _ = writeln!(
         table,
-        "| **all** | **{}** | | **all** | **{}** |",
+        "| unsafe sentences, by label | recall | | by the flagging rule's category | precision |"
+    );
+    let _ = writeln!(table, "|---|---|---|---|---|");
+    table.push_str(&by_label);
+    let _ = writeln!(
+        table,
+        "| **all, in an article about the topic** | **{}** | | **all** | **{}** |",
         pct(sentence_recall),
         pct(sentence_precision)
+    );
+    let _ = writeln!(
+        table,
+        "| all, each sentence alone | {} | | all | {} |",
+        pct(alone_recall),
+        pct(alone_precision)
     );
 
     // Topics and marked paragraphs in articles.
@@ -399,6 +442,8 @@ fn evaluate(corpus: &Corpus, findings: &Findings) -> Scores {
     Scores {
         sentence_recall,
         sentence_precision,
+        alone_recall,
+        alone_precision,
         paragraph_recall,
         paragraph_precision,
         topic_recall,
@@ -440,6 +485,8 @@ fn corpus_dir(name: &str) -> PathBuf {
 struct Floors {
     sentence_recall: f64,
     sentence_precision: f64,
+    alone_recall: f64,
+    alone_precision: f64,
     paragraph_recall: f64,
     paragraph_precision: f64,
     topic_recall: f64,
@@ -459,6 +506,18 @@ fn assert_floors(name: &str, s: &Scores, f: &Floors) {
             "unsafe-sentence precision",
             s.sentence_precision.rate(),
             f.sentence_precision,
+            true,
+        ),
+        (
+            "unsafe-sentence recall, alone",
+            s.alone_recall.rate(),
+            f.alone_recall,
+            true,
+        ),
+        (
+            "unsafe-sentence precision, alone",
+            s.alone_precision.rate(),
+            f.alone_precision,
             true,
         ),
         (
@@ -517,6 +576,8 @@ fn assert_floors(name: &str, s: &Scores, f: &Floors) {
 const TUNED: Floors = Floors {
     sentence_recall: 0.0,
     sentence_precision: 0.0,
+    alone_recall: 0.0,
+    alone_precision: 0.0,
     paragraph_recall: 0.0,
     paragraph_precision: 0.0,
     topic_recall: 0.0,
@@ -539,6 +600,11 @@ fn third_development_corpus() {
     assert_floors("dev3", &run(&corpus_dir("dev3")), &TUNED);
 }
 
+#[test]
+fn fourth_development_corpus() {
+    assert_floors("dev4", &run(&corpus_dir("dev4")), &TUNED);
+}
+
 /// Written by someone who never saw the rules, and never used to tune them: its rates are
 /// what to expect on new writing.
 #[test]
@@ -550,6 +616,8 @@ fn held_out_corpus() {
         &Floors {
             sentence_recall: 0.0,
             sentence_precision: 0.0,
+            alone_recall: 0.0,
+            alone_precision: 0.0,
             paragraph_recall: 0.0,
             paragraph_precision: 0.0,
             topic_recall: 0.0,

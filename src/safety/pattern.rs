@@ -62,14 +62,40 @@ pub const BUILTIN_CLASSES: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// Punctuation an anchor may be, with its typographic variants (see [`super::text::fold_punct`]).
+const PUNCT_VARIANTS: &[&str] = &[
+    "\"", "\u{201C}", "\u{201D}", "\u{201E}", "\u{00AB}", "\u{00BB}", "'", "\u{2018}", "\u{2019}",
+    "\u{02BC}", "-", "\u{2010}", "\u{2011}", "\u{2012}", "\u{2013}", "\u{2014}", "\u{2015}", ":",
+    ";", "!", "?", "%", "&", "/", "(", ")", "[", "]", "#", "*", "+", "=", "@", "$", "£", "€",
+];
+
 /// How many probes one pattern may expand into (alternatives without a word every branch
 /// shares are tried one by one).
-const MAX_PROBES: usize = 256;
+const MAX_PROBES: usize = 4096;
 /// How deeply word classes may refer to each other.
 const MAX_CLASS_DEPTH: usize = 8;
 
 /// Words that are never inflected: pronouns, articles, prepositions, conjunctions.
 const FUNCTION_WORDS: &[&str] = &[
+    "can",
+    "do",
+    "does",
+    "did",
+    "will",
+    "would",
+    "could",
+    "should",
+    "may",
+    "might",
+    "must",
+    "am",
+    "go",
+    "us",
+    "up",
+    "ok",
+    "oh",
+    "re",
+    "e",
     "a",
     "about",
     "after",
@@ -325,21 +351,704 @@ fn number_value(text: &str) -> Option<f64> {
         .map(|(_, v)| *v)
 }
 
-/// Words so common that they make poor anchors (checked with a table, not a corpus: enough to
-/// steer the choice towards the distinctive word of a pattern).
+/// Words so common that they make poor anchors: frequent English words, and the most frequent
+/// words of psychoeducation prose (from a generated corpus of 10,000 articles), which every
+/// page of a mental-health site uses. Enough to steer the choice towards the distinctive word
+/// of a pattern.
 const COMMON_WORDS: &[&str] = &[
-    "a", "about", "after", "again", "all", "also", "an", "and", "any", "are", "as", "at", "back",
-    "be", "been", "before", "being", "but", "by", "can", "come", "could", "day", "did", "do",
-    "does", "down", "even", "every", "feel", "first", "for", "from", "get", "go", "going", "good",
-    "got", "had", "has", "have", "he", "help", "her", "here", "him", "his", "how", "i", "if", "in",
-    "into", "is", "it", "its", "just", "know", "last", "life", "like", "little", "long", "made",
-    "make", "many", "may", "me", "more", "most", "much", "my", "need", "never", "new", "no", "not",
-    "now", "of", "off", "old", "on", "one", "only", "or", "other", "our", "out", "over", "own",
-    "people", "said", "say", "see", "she", "should", "so", "some", "still", "such", "take", "than",
-    "that", "the", "their", "them", "then", "there", "these", "they", "thing", "think", "this",
-    "those", "through", "time", "to", "too", "two", "up", "us", "very", "want", "was", "way", "we",
-    "well", "were", "what", "when", "where", "which", "who", "will", "with", "would", "year",
-    "years", "you", "your",
+    "a",
+    "able",
+    "about",
+    "above",
+    "accept",
+    "across",
+    "actually",
+    "add",
+    "after",
+    "afternoons",
+    "again",
+    "against",
+    "ago",
+    "all",
+    "allow",
+    "almost",
+    "alone",
+    "along",
+    "already",
+    "also",
+    "although",
+    "always",
+    "am",
+    "among",
+    "an",
+    "and",
+    "anger",
+    "angry",
+    "another",
+    "answer",
+    "anxiety",
+    "anxious",
+    "any",
+    "anyone",
+    "anything",
+    "anyway",
+    "appointment",
+    "are",
+    "argument",
+    "around",
+    "article",
+    "as",
+    "ask",
+    "asked",
+    "at",
+    "attention",
+    "author",
+    "avoid",
+    "awareness",
+    "away",
+    "back",
+    "bad",
+    "balance",
+    "be",
+    "became",
+    "because",
+    "become",
+    "becomes",
+    "bed",
+    "bedtime",
+    "been",
+    "before",
+    "being",
+    "belief",
+    "best",
+    "better",
+    "between",
+    "big",
+    "body",
+    "book",
+    "both",
+    "boundaries",
+    "boundary",
+    "brave",
+    "break",
+    "breath",
+    "breathing",
+    "breaths",
+    "bright",
+    "bring",
+    "brought",
+    "build",
+    "burnout",
+    "but",
+    "by",
+    "caffeine",
+    "call",
+    "called",
+    "calm",
+    "came",
+    "can",
+    "can't",
+    "care",
+    "careful",
+    "carry",
+    "case",
+    "category",
+    "cause",
+    "change",
+    "changes",
+    "check",
+    "chest",
+    "child",
+    "children",
+    "choice",
+    "choices",
+    "choose",
+    "class",
+    "classes",
+    "clear",
+    "clearly",
+    "clinicians",
+    "close",
+    "come",
+    "comes",
+    "comfort",
+    "common",
+    "compassion",
+    "confidence",
+    "conflict",
+    "connection",
+    "content",
+    "conversation",
+    "coping",
+    "could",
+    "couldn't",
+    "counselor",
+    "covers",
+    "coworkers",
+    "curious",
+    "darkness",
+    "date",
+    "day",
+    "days",
+    "deadline",
+    "describe",
+    "description",
+    "did",
+    "didn't",
+    "different",
+    "difficult",
+    "dim",
+    "do",
+    "doctors",
+    "does",
+    "doesn't",
+    "doing",
+    "don't",
+    "done",
+    "door",
+    "doubt",
+    "doubts",
+    "down",
+    "draft",
+    "dream",
+    "drift",
+    "during",
+    "each",
+    "early",
+    "easier",
+    "easy",
+    "else",
+    "emotion",
+    "emotions",
+    "encourage",
+    "end",
+    "energy",
+    "enough",
+    "even",
+    "evening",
+    "ever",
+    "every",
+    "everyone",
+    "everything",
+    "exercise",
+    "exhausted",
+    "explain",
+    "face",
+    "fact",
+    "false",
+    "familiar",
+    "family",
+    "far",
+    "fear",
+    "fears",
+    "feel",
+    "feeling",
+    "feelings",
+    "feels",
+    "felt",
+    "few",
+    "find",
+    "fine",
+    "first",
+    "five",
+    "focus",
+    "follow",
+    "food",
+    "for",
+    "forget",
+    "four",
+    "free",
+    "friend",
+    "friends",
+    "friendship",
+    "from",
+    "frustration",
+    "full",
+    "future",
+    "gave",
+    "gentle",
+    "gently",
+    "get",
+    "gets",
+    "getting",
+    "give",
+    "given",
+    "gives",
+    "giving",
+    "go",
+    "goal",
+    "goals",
+    "goes",
+    "going",
+    "gone",
+    "good",
+    "got",
+    "gradually",
+    "grateful",
+    "gratitude",
+    "great",
+    "grief",
+    "group",
+    "groups",
+    "growth",
+    "guide",
+    "guilt",
+    "habit",
+    "habits",
+    "had",
+    "hand",
+    "handle",
+    "hands",
+    "happen",
+    "happened",
+    "hard",
+    "has",
+    "have",
+    "having",
+    "he",
+    "head",
+    "headache",
+    "healing",
+    "healthy",
+    "hear",
+    "heard",
+    "heart",
+    "heartbeat",
+    "heavy",
+    "help",
+    "helpful",
+    "helps",
+    "her",
+    "here",
+    "high",
+    "him",
+    "himself",
+    "his",
+    "holiday",
+    "home",
+    "honest",
+    "honestly",
+    "hope",
+    "hopeful",
+    "hour",
+    "hours",
+    "house",
+    "how",
+    "i",
+    "idea",
+    "ideas",
+    "if",
+    "important",
+    "in",
+    "inside",
+    "into",
+    "is",
+    "isn't",
+    "it",
+    "its",
+    "itself",
+    "jaw",
+    "journal",
+    "joy",
+    "just",
+    "keep",
+    "kind",
+    "kindly",
+    "kindness",
+    "knew",
+    "know",
+    "last",
+    "late",
+    "later",
+    "learn",
+    "least",
+    "leave",
+    "left",
+    "less",
+    "let",
+    "lets",
+    "letters",
+    "life",
+    "light",
+    "like",
+    "likely",
+    "limits",
+    "line",
+    "list",
+    "listen",
+    "listening",
+    "little",
+    "live",
+    "lives",
+    "living",
+    "loneliness",
+    "lonely",
+    "long",
+    "look",
+    "looked",
+    "looking",
+    "loss",
+    "lot",
+    "lots",
+    "loud",
+    "love",
+    "low",
+    "made",
+    "main",
+    "make",
+    "making",
+    "manage",
+    "many",
+    "matter",
+    "may",
+    "maybe",
+    "me",
+    "meal",
+    "meals",
+    "mean",
+    "means",
+    "meet",
+    "memory",
+    "messages",
+    "might",
+    "mind",
+    "mindfulness",
+    "minute",
+    "minutes",
+    "moment",
+    "money",
+    "month",
+    "months",
+    "mood",
+    "more",
+    "morning",
+    "mornings",
+    "most",
+    "move",
+    "movement",
+    "much",
+    "muscle",
+    "music",
+    "must",
+    "my",
+    "myself",
+    "name",
+    "nap",
+    "nature",
+    "near",
+    "nearby",
+    "nearly",
+    "need",
+    "needs",
+    "neighbors",
+    "nervous",
+    "never",
+    "new",
+    "next",
+    "nice",
+    "night",
+    "nights",
+    "no",
+    "noise",
+    "normal",
+    "not",
+    "notebook",
+    "nothing",
+    "notice",
+    "noticing",
+    "now",
+    "number",
+    "nurses",
+    "of",
+    "off",
+    "often",
+    "old",
+    "on",
+    "once",
+    "one",
+    "only",
+    "open",
+    "or",
+    "other",
+    "others",
+    "our",
+    "ours",
+    "out",
+    "outside",
+    "over",
+    "overwhelm",
+    "own",
+    "panic",
+    "parent",
+    "parenting",
+    "parents",
+    "part",
+    "partner",
+    "partners",
+    "past",
+    "patience",
+    "patient",
+    "pattern",
+    "pause",
+    "pay",
+    "people",
+    "perhaps",
+    "person",
+    "phone",
+    "pillow",
+    "place",
+    "plan",
+    "plans",
+    "play",
+    "point",
+    "possible",
+    "practice",
+    "prepare",
+    "present",
+    "pressure",
+    "progress",
+    "protect",
+    "put",
+    "question",
+    "questions",
+    "quick",
+    "quiet",
+    "quietly",
+    "quite",
+    "rather",
+    "reach",
+    "react",
+    "read",
+    "real",
+    "really",
+    "reason",
+    "reassure",
+    "recovery",
+    "related",
+    "relationship",
+    "relaxation",
+    "relaxed",
+    "release",
+    "remember",
+    "reminders",
+    "resilience",
+    "respond",
+    "rest",
+    "restless",
+    "return",
+    "reviewed",
+    "right",
+    "room",
+    "routine",
+    "routines",
+    "run",
+    "sad",
+    "sadness",
+    "safe",
+    "safety",
+    "said",
+    "same",
+    "say",
+    "says",
+    "schedule",
+    "school",
+    "screen",
+    "season",
+    "seasons",
+    "second",
+    "see",
+    "seem",
+    "seems",
+    "self",
+    "sense",
+    "session",
+    "set",
+    "setback",
+    "settle",
+    "shame",
+    "share",
+    "she",
+    "she's",
+    "short",
+    "should",
+    "shoulder",
+    "shoulders",
+    "show",
+    "sibling",
+    "side",
+    "signal",
+    "signals",
+    "simple",
+    "since",
+    "six",
+    "skill",
+    "skills",
+    "sleep",
+    "slow",
+    "slowly",
+    "small",
+    "so",
+    "soft",
+    "soften",
+    "some",
+    "someone",
+    "something",
+    "sometimes",
+    "soon",
+    "sort",
+    "sound",
+    "sounds",
+    "space",
+    "start",
+    "started",
+    "stay",
+    "steady",
+    "step",
+    "steps",
+    "still",
+    "stomach",
+    "stop",
+    "stories",
+    "story",
+    "strength",
+    "stress",
+    "stretch",
+    "such",
+    "sunlight",
+    "support",
+    "supported",
+    "sure",
+    "symptom",
+    "tags",
+    "take",
+    "talk",
+    "talking",
+    "teachers",
+    "tell",
+    "ten",
+    "tender",
+    "tense",
+    "tension",
+    "than",
+    "thank",
+    "that",
+    "that's",
+    "the",
+    "their",
+    "them",
+    "themselves",
+    "then",
+    "therapist",
+    "therapy",
+    "there",
+    "there's",
+    "these",
+    "they",
+    "they're",
+    "thing",
+    "things",
+    "think",
+    "thinking",
+    "this",
+    "those",
+    "though",
+    "thought",
+    "thoughtful",
+    "thoughts",
+    "three",
+    "through",
+    "time",
+    "tired",
+    "title",
+    "to",
+    "today",
+    "together",
+    "told",
+    "tomorrow",
+    "tonight",
+    "too",
+    "took",
+    "top",
+    "toward",
+    "towards",
+    "treatment",
+    "tried",
+    "trigger",
+    "true",
+    "trust",
+    "try",
+    "trying",
+    "turn",
+    "two",
+    "under",
+    "understand",
+    "understanding",
+    "understood",
+    "until",
+    "up",
+    "updated",
+    "upon",
+    "us",
+    "use",
+    "used",
+    "useful",
+    "using",
+    "usually",
+    "values",
+    "very",
+    "wait",
+    "wake",
+    "walk",
+    "walks",
+    "wander",
+    "want",
+    "wanted",
+    "wants",
+    "warm",
+    "warnings",
+    "was",
+    "watch",
+    "water",
+    "way",
+    "ways",
+    "we",
+    "week",
+    "weekend",
+    "weeks",
+    "well",
+    "were",
+    "what",
+    "what's",
+    "when",
+    "where",
+    "which",
+    "while",
+    "who",
+    "whole",
+    "why",
+    "will",
+    "wish",
+    "with",
+    "without",
+    "won't",
+    "word",
+    "words",
+    "work",
+    "world",
+    "worried",
+    "worries",
+    "worry",
+    "worse",
+    "would",
+    "write",
+    "wrong",
+    "year",
+    "years",
+    "yes",
+    "yet",
+    "you",
+    "your",
+    "yourself",
 ];
 
 /// One element of a compiled pattern.
@@ -417,7 +1126,7 @@ impl TokSpec {
 
     fn word_matches(&self, word: &str) -> bool {
         self.has_form(word)
-            || self.prefixes.iter().any(|p| word.starts_with(&**p))
+            || self.has_prefix_of(word)
             || (self.number && NUMBER_WORDS.iter().any(|(w, _)| *w == word) && self.in_range(word))
     }
 
@@ -428,31 +1137,56 @@ impl TokSpec {
         }
     }
 
+    /// Whether one of the (sorted) prefixes starts `word`: every prefix of `word` sorts at or
+    /// before it, so the search walks back from there while the first letter is the same.
+    fn has_prefix_of(&self, word: &str) -> bool {
+        let end = self.prefixes.partition_point(|p| **p <= *word);
+        let first = word.as_bytes().first();
+        self.prefixes[..end]
+            .iter()
+            .rev()
+            .take_while(|p| p.as_bytes().first() == first)
+            .any(|p| word.starts_with(&**p))
+    }
+
     fn has_form(&self, word: &str) -> bool {
         self.forms.binary_search_by(|f| (**f).cmp(word)).is_ok()
     }
 
-    /// Whether this spec names words an anchor can look for.
+    /// Whether this spec names words (or a punctuation mark) an anchor can look for.
     fn has_literals(&self) -> bool {
-        self.punct.is_none() && (!self.forms.is_empty() || !self.prefixes.is_empty())
+        self.punct.is_some() || !self.forms.is_empty() || !self.prefixes.is_empty()
     }
 
     /// How often the spec's words can be expected in prose (lower is rarer): steers the choice
     /// of anchor.
     fn cost(&self) -> usize {
+        // Rough frequencies: function words are in every sentence, common words in most
+        // paragraphs, short words and short prefixes inside many words.
         let word_cost = |w: &str, prefix: bool| -> usize {
-            if COMMON_WORDS.contains(&w) {
-                60
+            if FUNCTION_WORDS.contains(&w) || CONTRACTION_ENDS.contains(&w) {
+                10_000
+            } else if w.len() <= 2 && w.bytes().all(|b| b.is_ascii_digit()) {
+                3_000
+            } else if w.len() <= 2 {
+                // Abbreviations such as "kg" or "mm" are distinctive enough.
+                50
+            } else if COMMON_WORDS.binary_search(&w).is_ok() {
+                300
             } else {
                 match w.len() {
-                    0..=2 => 30,
-                    3 if prefix => 25,
-                    3 => 6,
-                    4 if prefix => 8,
+                    3 if prefix => 100,
+                    3 => 20,
+                    4 if prefix => 20,
                     _ => 1,
                 }
             }
         };
+        if self.punct.is_some() {
+            // Quotation marks and the like: found often, but a pattern of punctuation alone
+            // must still have an anchor.
+            return 5_000;
+        }
         self.forms
             .iter()
             .map(|f| word_cost(f, false))
@@ -462,9 +1196,12 @@ impl TokSpec {
                 .iter()
                 .map(|p| word_cost(p, true))
                 .sum::<usize>()
-            + if self.number { 1000 } else { 0 }
+            + if self.number { 50_000 } else { 0 }
     }
 }
+
+/// What follows the apostrophe of a contraction: "it's", "don't", "I'm", "we're".
+const CONTRACTION_ENDS: &[&str] = &["s", "t", "m", "re", "ve", "d", "ll"];
 
 /// A pattern ready to match around one anchor word.
 #[derive(Debug, Clone, PartialEq)]
@@ -475,11 +1212,28 @@ pub struct Probe {
 }
 
 impl Probe {
-    /// The anchor's words: `(literal, is_prefix)`.
+    /// How common the anchor's words are (lower is rarer), to choose which set of a term to
+    /// look for first.
+    pub fn anchor_cost(&self) -> usize {
+        match &self.elems[self.anchor] {
+            Elem::Tok(spec) => spec.cost(),
+            _ => usize::MAX / 1024,
+        }
+    }
+
+    /// The anchor's words: `(literal, is_prefix)`. A punctuation mark comes with every
+    /// character that folds to it (`"` with `“`, `”`, …).
     pub fn anchor_literals(&self) -> Vec<(&str, bool)> {
         let Elem::Tok(spec) = &self.elems[self.anchor] else {
             return Vec::new();
         };
+        if let Some(c) = spec.punct {
+            return PUNCT_VARIANTS
+                .iter()
+                .filter(|v| v.chars().next().map(super::text::fold_punct) == Some(c))
+                .map(|v| (*v, false))
+                .collect();
+        }
         spec.forms
             .iter()
             .map(|f| (&**f, false))
@@ -781,7 +1535,19 @@ fn distribute(elems: Vec<Elem>, out: &mut Vec<Probe>) -> Result<(), String> {
             _ => None,
         })
         .min();
-    if let Some((_, anchor)) = best {
+    // An alternative whose branches each have a rarer word than the best one outside it is
+    // worth splitting: "(weedkiller | weed killer) {subj} drank" is better anchored on
+    // "weedkiller" and "weed" than on "he", "she", "they".
+    let split = elems
+        .iter()
+        .enumerate()
+        .filter_map(|(i, e)| match e {
+            Elem::Alt(branches) => Some((alternative_cost(branches), i)),
+            _ => None,
+        })
+        .min()
+        .filter(|(cost, _)| best.is_none_or(|(best, _)| *cost < best));
+    if let (Some((_, anchor)), None) = (best, split) {
         if out.len() >= MAX_PROBES {
             return Err(format!(
                 "has too many alternatives without a shared word (more than {MAX_PROBES} combinations)"
@@ -790,7 +1556,10 @@ fn distribute(elems: Vec<Elem>, out: &mut Vec<Probe>) -> Result<(), String> {
         out.push(Probe { elems, anchor });
         return Ok(());
     }
-    let Some(i) = elems.iter().position(|e| matches!(e, Elem::Alt(_))) else {
+    let Some(i) = split
+        .map(|(_, i)| i)
+        .or_else(|| elems.iter().position(|e| matches!(e, Elem::Alt(_))))
+    else {
         return Err(
             "has no word that every match contains (a pattern needs at least one word outside `[…]`)"
                 .to_string(),
@@ -810,6 +1579,23 @@ fn distribute(elems: Vec<Elem>, out: &mut Vec<Probe>) -> Result<(), String> {
         distribute(variant, out)?;
     }
     Ok(())
+}
+
+/// What anchoring each branch of an alternative on its own best word would cost, all told
+/// (a branch without such a word makes the alternative a poor choice).
+fn alternative_cost(branches: &[Vec<Elem>]) -> usize {
+    branches
+        .iter()
+        .map(|b| {
+            b.iter()
+                .filter_map(|e| match e {
+                    Elem::Tok(spec) if spec.has_literals() => Some(spec.cost()),
+                    _ => None,
+                })
+                .min()
+                .unwrap_or(usize::MAX / 1024)
+        })
+        .fold(0usize, usize::saturating_add)
 }
 
 /// The range of `#<N`, `#>N` or `#N-M` from the text after `#` (none for a plain `#`).
@@ -1132,13 +1918,23 @@ pub fn inflections(word: &str) -> Vec<String> {
     {
         return vec![word];
     }
-    let mut forms = regular(&word);
+    // A base form gets every form of its row ("take" → took, taken); any other form of an
+    // irregular word stands for itself ("done" does not mean "do").
+    let mut irregular = false;
+    let mut forms = Vec::new();
     for row in IRREGULAR {
-        if row.split(' ').any(|w| w == word) {
-            let base = row.split(' ').next().unwrap_or_default();
+        let mut words = row.split(' ');
+        if words.next() == Some(word.as_str()) {
             forms.extend(row.split(' ').map(str::to_string));
-            forms.extend(regular(base));
+            forms.extend(regular(&word));
+            irregular = true;
+        } else if row.split(' ').any(|w| w == word) {
+            irregular = true;
+            forms.push(word.clone());
         }
+    }
+    if !irregular {
+        forms.extend(regular(&word));
     }
     // organise/organize, traumatised/traumatized
     for (from, to) in [("ise", "ize"), ("ize", "ise"), ("isation", "ization")] {
@@ -1371,6 +2167,15 @@ mod tests {
     }
 
     #[test]
+    fn punctuation_can_anchor_a_pattern() {
+        let probes = compile("\"", &Classes::new([])).unwrap_or_default();
+        let literals = probes[0].anchor_literals();
+        assert!(literals.contains(&("\u{201C}", false)), "{literals:?}");
+        assert!(literals.contains(&("\"", false)), "{literals:?}");
+        assert_eq!(find("\"", "she said “no”"), Some("“".into()));
+    }
+
+    #[test]
     fn marks_choose_the_reported_part() {
         assert_eq!(
             find(
@@ -1386,6 +2191,25 @@ mod tests {
     }
 
     #[test]
+    fn common_words_are_sorted_for_binary_search() {
+        assert!(COMMON_WORDS.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn alternatives_are_split_when_their_words_are_rarer() {
+        let probes = compile("(weedkiller | weed killer) {subj} took", &Classes::new([]))
+            .unwrap_or_default();
+        let anchors: Vec<Vec<(&str, bool)>> = probes.iter().map(Probe::anchor_literals).collect();
+        assert_eq!(probes.len(), 2, "{anchors:?}");
+        assert!(
+            anchors
+                .iter()
+                .all(|a| !a.contains(&("he", false)) && !a.contains(&("she", false))),
+            "{anchors:?}"
+        );
+    }
+
+    #[test]
     fn anchors_prefer_rare_words() {
         let probes = compile("take {poss} own life", &Classes::new([])).unwrap_or_default();
         assert_eq!(probes.len(), 1);
@@ -1397,8 +2221,8 @@ mod tests {
                 .any(|w| literals.contains(&(w, false))),
             "{literals:?}"
         );
-        let probes = compile("(a b | c) d", &Classes::new([])).unwrap_or_default();
-        assert_eq!(probes.len(), 1, "d anchors both branches");
+        let probes = compile("(alpha beta | gamma) delta", &Classes::new([])).unwrap_or_default();
+        assert_eq!(probes.len(), 1, "delta anchors both branches");
         let probes =
             compile("(jump off | throw {self} from) {det}", &Classes::new([])).unwrap_or_default();
         assert_eq!(probes.len(), 2, "{probes:?}");
@@ -1412,6 +2236,7 @@ mod tests {
             ("[own]", "nothing at all"),
             ("..3", "nothing at all"),
             ("#", "no word"),
+            ("[\"]", "nothing at all"),
             ("(a", "without a closing"),
             ("a)", "without an opening"),
             ("a | b", "outside"),

@@ -38,9 +38,13 @@ pub struct TermDef<'a> {
     pub except: Vec<&'a str>,
 }
 
+/// How a term uses a pattern.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Role {
-    Set,
+    /// In the term's leading set, the one whose words are rarest: the first pass over a span
+    /// looks for these only.
+    Lead,
+    /// In another set, or an exception: looked for only in spans where the term may match.
     Other,
 }
 
@@ -64,6 +68,10 @@ pub struct PatternError {
 pub struct RuleSetBuilder<'c> {
     classes: &'c Classes,
     pattern_ids: HashMap<String, PatId>,
+    /// Each pattern as written.
+    sources: Vec<String>,
+    /// For each pattern, how common its anchor words are (see [`Probe::anchor_cost`]).
+    pattern_costs: Vec<usize>,
     probes: Vec<(Probe, PatId)>,
     roles: Vec<Vec<(u32, Role)>>,
     terms: Vec<Term>,
@@ -74,6 +82,8 @@ impl<'c> RuleSetBuilder<'c> {
         RuleSetBuilder {
             classes,
             pattern_ids: HashMap::new(),
+            sources: Vec::new(),
+            pattern_costs: Vec::new(),
             probes: Vec::new(),
             roles: Vec::new(),
             terms: Vec::new(),
@@ -90,6 +100,9 @@ impl<'c> RuleSetBuilder<'c> {
         })?;
         let id = self.roles.len() as PatId;
         self.roles.push(Vec::new());
+        self.sources.push(source.to_string());
+        self.pattern_costs
+            .push(probes.iter().map(Probe::anchor_cost).sum());
         self.probes.extend(probes.into_iter().map(|p| (p, id)));
         self.pattern_ids.insert(source.to_string(), id);
         Ok(id)
@@ -112,21 +125,34 @@ impl<'c> RuleSetBuilder<'c> {
             });
         }
         let term_id = self.terms.len() as u32;
-        let ids = |builder: &mut Self, list: &[&str], role: Role| {
+        let ids = |builder: &mut Self, list: &[&str]| {
             list.iter()
-                .map(|p| {
-                    let id = builder.pattern(p)?;
-                    builder.roles[id as usize].push((term_id, role));
-                    Ok(id)
-                })
+                .map(|p| builder.pattern(p))
                 .collect::<Result<Vec<PatId>, PatternError>>()
         };
         let mut sets = Vec::with_capacity(def.sets.len());
         for set in &def.sets {
-            sets.push(ids(self, set, Role::Set)?);
+            sets.push(ids(self, set)?);
         }
-        let unless = ids(self, &def.unless, Role::Other)?;
-        let except = ids(self, &def.except, Role::Other)?;
+        // The rarest set leads: every match needs one of its patterns, so spans without them
+        // need no more work.
+        let cost = |set: &Vec<PatId>| -> usize {
+            set.iter().map(|&p| self.pattern_costs[p as usize]).sum()
+        };
+        if let Some(rarest) = (0..sets.len()).min_by_key(|&i| cost(&sets[i])) {
+            sets.swap(0, rarest);
+        }
+        let unless = ids(self, &def.unless)?;
+        let except = ids(self, &def.except)?;
+        for (k, set) in sets.iter().enumerate() {
+            let role = if k == 0 { Role::Lead } else { Role::Other };
+            for &p in set {
+                self.roles[p as usize].push((term_id, role));
+            }
+        }
+        for &p in unless.iter().chain(&except) {
+            self.roles[p as usize].push((term_id, Role::Other));
+        }
         self.terms.push(Term {
             owner: def.owner,
             sets,
@@ -138,10 +164,60 @@ impl<'c> RuleSetBuilder<'c> {
     }
 
     pub fn build(self) -> Result<RuleSet, String> {
+        let has_role = |pattern: PatId, wanted: Role| {
+            self.roles[pattern as usize]
+                .iter()
+                .any(|(_, role)| *role == wanted)
+        };
+        let lead = Anchors::build(
+            self.probes
+                .iter()
+                .enumerate()
+                .filter(|(_, (_, pattern))| has_role(*pattern, Role::Lead)),
+        )?;
+        let other = Anchors::build(
+            self.probes
+                .iter()
+                .enumerate()
+                .filter(|(_, (_, pattern))| has_role(*pattern, Role::Other)),
+        )?;
+        Ok(RuleSet {
+            lead,
+            other,
+            sources: self.sources,
+            probes: self.probes,
+            roles: self.roles,
+            terms: self.terms,
+        })
+    }
+}
+
+/// The anchor words of some probes, in one automaton.
+#[derive(Debug)]
+struct Anchors {
+    automaton: AhoCorasick,
+    literal_lens: Vec<usize>,
+    /// Whether a literal is a word (its match must start a word) or punctuation.
+    literal_is_word: Vec<bool>,
+    /// For each literal, the literals it starts with (itself included): the automaton reports
+    /// the longest at a position, and the shorter ones apply there too.
+    covering: Vec<Vec<u32>>,
+    /// For each literal: the probes anchored on it, and whether as a word beginning.
+    entries: Vec<Vec<(u32, bool)>>,
+    /// For each literal: whether it (and every literal it starts with) stands only for whole
+    /// words, so that a match followed by more letters can be passed over at once.
+    whole_words_only: Vec<bool>,
+}
+
+impl Anchors {
+    /// The anchors of `probes` (index, probe); `None` when they have none.
+    fn build<'a>(
+        probes: impl Iterator<Item = (usize, &'a (Probe, PatId))>,
+    ) -> Result<Option<Anchors>, String> {
         let mut literal_ids: HashMap<String, u32> = HashMap::new();
         let mut literals: Vec<String> = Vec::new();
         let mut entries: Vec<Vec<(u32, bool)>> = Vec::new();
-        for (p, (probe, _)) in self.probes.iter().enumerate() {
+        for (p, (probe, _)) in probes {
             for (literal, prefix) in probe.anchor_literals() {
                 let id = *literal_ids.entry(literal.to_string()).or_insert_with(|| {
                     literals.push(literal.to_string());
@@ -151,9 +227,10 @@ impl<'c> RuleSetBuilder<'c> {
                 entries[id as usize].push((p as u32, prefix));
             }
         }
-        // For each literal, the literals it starts with (itself included): the automaton
-        // reports the longest at a position, and the shorter ones apply there too.
-        let covering = literals
+        if literals.is_empty() {
+            return Ok(None);
+        }
+        let covering: Vec<Vec<u32>> = literals
             .iter()
             .map(|l| {
                 l.char_indices()
@@ -162,38 +239,107 @@ impl<'c> RuleSetBuilder<'c> {
                     .collect()
             })
             .collect();
-        let automaton = if literals.is_empty() {
-            None
-        } else {
-            Some(
-                AhoCorasick::builder()
-                    .match_kind(MatchKind::LeftmostLongest)
-                    .kind(Some(AhoCorasickKind::DFA))
-                    .build(&literals)
-                    .map_err(|e| format!("the patterns' words could not be compiled: {e}"))?,
-            )
-        };
-        let literal_lens = literals.iter().map(String::len).collect();
-        Ok(RuleSet {
+        let whole_words_only = covering
+            .iter()
+            .map(|cover| {
+                cover
+                    .iter()
+                    .all(|&l| entries[l as usize].iter().all(|(_, prefix)| !prefix))
+            })
+            .collect();
+        let automaton = AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostLongest)
+            .kind(Some(AhoCorasickKind::DFA))
+            .build(&literals)
+            .map_err(|e| format!("the patterns' words could not be compiled: {e}"))?;
+        Ok(Some(Anchors {
             automaton,
-            literal_lens,
+            literal_lens: literals.iter().map(String::len).collect(),
+            literal_is_word: literals
+                .iter()
+                .map(|l| l.chars().next().is_some_and(super::is_word_char))
+                .collect(),
             covering,
             entries,
-            probes: self.probes,
-            roles: self.roles,
-            terms: self.terms,
-        })
+            whole_words_only,
+        }))
+    }
+
+    /// Where the anchors' literals start in `lower`: `(byte offset, literal)`, into `out`.
+    fn find(&self, lower: &str, out: &mut Vec<(usize, u32)>) {
+        self.find_in(lower, 0, lower.len(), out);
+    }
+
+    /// [`find`](Self::find) in `lower[start..end]` only (offsets are still into `lower`).
+    fn find_in(&self, lower: &str, start: usize, end: usize, out: &mut Vec<(usize, u32)>) {
+        out.clear();
+        let bytes = lower.as_bytes();
+        let input = aho_corasick::Input::new(lower).span(start..end);
+        for m in self.automaton.find_iter(input) {
+            let s = m.start();
+            // Only a word's first letter can anchor (the tokens decide the rare cases after a
+            // digit or a non-ASCII letter).
+            if s > 0
+                && (bytes[s - 1].is_ascii_alphabetic() || bytes[s - 1] == b'_')
+                && self.literal_is_word[m.pattern().as_usize()]
+            {
+                continue;
+            }
+            // "st" at the start of "stress": not the whole word it stands for.
+            let literal = m.pattern().as_usize();
+            if self.whole_words_only[literal]
+                && self.literal_is_word[literal]
+                && bytes
+                    .get(m.end())
+                    .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_')
+            {
+                continue;
+            }
+            out.push((s, m.pattern().as_u32()));
+        }
+    }
+
+    /// Tries the probes of each anchor in `anchors` that `wanted` selects, pushing matches.
+    fn match_probes(
+        &self,
+        anchors: &[(usize, u32)],
+        tokens: &Tokens<'_>,
+        probes: &[(Probe, PatId)],
+        wanted: impl Fn(PatId) -> bool,
+        found: &mut Vec<(PatId, Match)>,
+    ) {
+        for &(s, literal) in anchors {
+            let Ok(at) = tokens.list.binary_search_by_key(&s, |t| t.start) else {
+                continue;
+            };
+            let token = tokens.list[at];
+            for &l in &self.covering[literal as usize] {
+                let whole_word = token.end == s + self.literal_lens[l as usize];
+                for &(probe, prefix) in &self.entries[l as usize] {
+                    if !(prefix || whole_word) {
+                        continue;
+                    }
+                    let (probe, pattern) = &probes[probe as usize];
+                    if wanted(*pattern)
+                        && let Some(m) = probe.match_at(tokens, at)
+                    {
+                        found.push((*pattern, m));
+                    }
+                }
+            }
+        }
     }
 }
 
 /// Terms compiled for matching. `Send + Sync`: one rule set serves every worker thread.
 #[derive(Debug)]
 pub struct RuleSet {
-    automaton: Option<AhoCorasick>,
-    literal_lens: Vec<usize>,
-    covering: Vec<Vec<u32>>,
-    /// For each literal: the probes anchored on it, and whether as a word beginning.
-    entries: Vec<Vec<(u32, bool)>>,
+    /// The anchors of the leading sets' patterns.
+    lead: Option<Anchors>,
+    /// The anchors of the other patterns: other sets, exceptions and vetoes.
+    other: Option<Anchors>,
+    /// Each pattern as written.
+    sources: Vec<String>,
     probes: Vec<(Probe, PatId)>,
     /// For each pattern: the terms using it, and how.
     roles: Vec<Vec<(u32, Role)>>,
@@ -222,24 +368,37 @@ pub struct Scratch {
 }
 
 impl RuleSet {
+    /// Each pattern with the words it is anchored on (for checking that rules are anchored on
+    /// distinctive words: a common one makes every span do the pattern's work).
+    /// Only the patterns of leading sets are looked for in every span; the others only where
+    /// a term may match.
+    pub fn lead_anchors(&self) -> Vec<(&str, Vec<&str>)> {
+        let mut out: Vec<(&str, Vec<&str>)> = self
+            .sources
+            .iter()
+            .map(|s| (s.as_str(), Vec::new()))
+            .collect();
+        for (probe, pattern) in &self.probes {
+            if self.roles[*pattern as usize]
+                .iter()
+                .any(|(_, role)| *role == Role::Lead)
+            {
+                out[*pattern as usize]
+                    .1
+                    .extend(probe.anchor_literals().into_iter().map(|(l, _)| l));
+            }
+        }
+        out
+    }
+
     /// Appends every term hit in `text` (one span of prose) to `hits`, in term order.
     pub fn scan(&self, text: &str, scratch: &mut Scratch, hits: &mut Vec<Hit>) {
-        let Some(automaton) = &self.automaton else {
+        let Some(lead) = &self.lead else {
             return;
         };
         super::lowercase_into(&mut scratch.lower, text);
         let lower = scratch.lower.as_str();
-        let bytes = lower.as_bytes();
-        scratch.anchors.clear();
-        for m in automaton.find_iter(lower) {
-            let s = m.start();
-            // Only a word's first letter can anchor (the tokens decide the rare cases after a
-            // digit or a non-ASCII letter).
-            if s > 0 && (bytes[s - 1].is_ascii_alphabetic() || bytes[s - 1] == b'_') {
-                continue;
-            }
-            scratch.anchors.push((s, m.pattern().as_u32()));
-        }
+        lead.find(lower, &mut scratch.anchors);
         if scratch.anchors.is_empty() {
             return;
         }
@@ -249,41 +408,76 @@ impl RuleSet {
             lower,
         };
         scratch.found.clear();
-        for &(s, literal) in &scratch.anchors {
-            let Ok(at) = scratch.tokens.binary_search_by_key(&s, |t| t.start) else {
-                continue;
-            };
-            let token = scratch.tokens[at];
-            for &l in &self.covering[literal as usize] {
-                let whole_word = token.end == s + self.literal_lens[l as usize];
-                for &(probe, prefix) in &self.entries[l as usize] {
-                    if !(prefix || whole_word) {
-                        continue;
-                    }
-                    let (probe, pattern) = &self.probes[probe as usize];
-                    if let Some(m) = probe.match_at(&tokens, at) {
-                        scratch.found.push((*pattern, m));
-                    }
-                }
-            }
-        }
+        lead.match_probes(
+            &scratch.anchors,
+            &tokens,
+            &self.probes,
+            |_| true,
+            &mut scratch.found,
+        );
         if scratch.found.is_empty() {
             return;
         }
-        scratch.found.sort_unstable();
-        scratch.found.dedup();
         scratch.candidates.clear();
         for (pattern, _) in &scratch.found {
             scratch.candidates.extend(
                 self.roles[*pattern as usize]
                     .iter()
-                    .filter(|(_, role)| *role == Role::Set)
+                    .filter(|(_, role)| *role == Role::Lead)
                     .map(|(term, _)| *term),
             );
         }
         scratch.candidates.sort_unstable();
         scratch.candidates.dedup();
+        // The other patterns, only where a term may match, and only those of such terms.
+        let needs_more = scratch.candidates.iter().any(|&t| {
+            let term = &self.terms[t as usize];
+            term.sets.len() > 1 || !term.unless.is_empty() || !term.except.is_empty()
+        });
         scratch.sentences.clear();
+        if needs_more && let Some(other) = &self.other {
+            // Only in the sentences of the leading matches: every other set, veto and
+            // exception of a term counts in the sentence of its leading match alone.
+            sentence_ids_into(text, lower, &scratch.tokens, &mut scratch.sentences);
+            let sentences = &scratch.sentences;
+            let token_list = &scratch.tokens;
+            let mut ranges: Vec<(usize, usize)> = scratch
+                .found
+                .iter()
+                .map(|(_, m)| sentences[m.start])
+                .map(|id| {
+                    let first = sentences.partition_point(|&s| s < id);
+                    let last = sentences.partition_point(|&s| s <= id);
+                    (token_list[first].start, token_list[last - 1].end)
+                })
+                .collect();
+            ranges.sort_unstable();
+            ranges.dedup();
+            let candidates = &scratch.candidates;
+            let roles = &self.roles;
+            let mut end_done = 0;
+            for (start, end) in ranges {
+                if end <= end_done {
+                    continue;
+                }
+                let start = start.max(end_done);
+                end_done = end;
+                other.find_in(lower, start, end, &mut scratch.anchors);
+                other.match_probes(
+                    &scratch.anchors,
+                    &tokens,
+                    &self.probes,
+                    |pattern| {
+                        roles[pattern as usize].iter().any(|(term, role)| {
+                            *role == Role::Other && candidates.binary_search(term).is_ok()
+                        })
+                    },
+                    &mut scratch.found,
+                );
+            }
+        }
+        scratch.found.sort_unstable();
+        scratch.found.dedup();
         let mut context = Context {
             text,
             lower,

@@ -24,7 +24,11 @@ pub const UNDECLARED_TOPIC: &str = "undeclared-topic";
 /// The site's safety rules, compiled once per configuration. `Send + Sync`.
 #[derive(Debug)]
 pub struct Scanner {
+    /// The topics and the phrase rules that apply everywhere.
     rules: RuleSet,
+    /// The phrase rules that apply only in articles about their topics, grouped by those
+    /// topics: each group runs only on articles about one of them.
+    gated: Vec<(Vec<String>, RuleSet)>,
     topic_keys: Vec<String>,
     phrases: Vec<PhraseSpec>,
 }
@@ -59,6 +63,7 @@ impl Scanner {
         );
         let builtins = builtin_topics().map_err(|e| Diagnostic::error("invalid-topic", e))?;
         let mut builder = RuleSetBuilder::new(&classes);
+        let mut gated: Vec<(Vec<String>, RuleSetBuilder<'_>)> = Vec::new();
         let mut topic_keys = Vec::with_capacity(safety.topics.len());
         for (i, (key, topic)) in safety.topics.iter().enumerate() {
             let (terms, except) = vocabulary(key, topic, &builtins);
@@ -83,8 +88,22 @@ impl Scanner {
             let owner = (topic_keys.len() + j) as u32;
             let except: Vec<&str> = rule.except.iter().map(String::as_str).collect();
             let unless: Vec<&str> = rule.unless.iter().map(String::as_str).collect();
+            let target = if rule.topics.is_empty() {
+                &mut builder
+            } else {
+                let mut topics = rule.topics.clone();
+                topics.sort_unstable();
+                let i = match gated.iter().position(|(t, _)| *t == topics) {
+                    Some(i) => i,
+                    None => {
+                        gated.push((topics, RuleSetBuilder::new(&classes)));
+                        gated.len() - 1
+                    }
+                };
+                &mut gated[i].1
+            };
             for term in &rule.matches {
-                add_term(&mut builder, owner, term, &except, &unless).map_err(|e| {
+                add_term(target, owner, term, &except, &unless).map_err(|e| {
                     invalid_rule(format!("phrase rule `{}`: {}", rule.id, describe(term, &e)))
                         .suggest(PATTERN_HELP)
                 })?;
@@ -93,8 +112,18 @@ impl Scanner {
         let rules = builder
             .build()
             .map_err(|e| Diagnostic::error("invalid-topic", e).in_file(CONFIG_FILE))?;
+        let gated = gated
+            .into_iter()
+            .map(|(topics, builder)| {
+                builder
+                    .build()
+                    .map(|rules| (topics, rules))
+                    .map_err(|e| Diagnostic::error("invalid-phrase-rule", e).in_file(CONFIG_FILE))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
         Ok(Scanner {
             rules,
+            gated,
             topic_keys,
             phrases,
         })
@@ -165,6 +194,20 @@ impl Scanner {
                     .position(|k| k == key)
                     .is_some_and(|i| mentioned[i])
         };
+        // The rules for articles about a topic, only in such articles.
+        for (group, rules) in &self.gated {
+            if !group.iter().any(present) {
+                continue;
+            }
+            for (s, span) in spans.iter().enumerate() {
+                hits.clear();
+                rules.scan(&span.text, &mut scratch, &mut hits);
+                phrase_hits.extend(
+                    hits.iter()
+                        .map(|h| (h.owner as usize - topics, s, h.start, h.end)),
+                );
+            }
+        }
         let mut phrases: Vec<PhraseHit> = Vec::new();
         // One finding per stretch of text and kind of guidance, however many terms and rules
         // matched there: the first rule in order (the most specific) speaks for it.
@@ -280,6 +323,61 @@ mod tests {
                 panic!("class {name}: {e}");
             }
         }
+    }
+
+    /// Words that a pattern must not be anchored on: they are in almost every paragraph, so
+    /// the pattern would be tried everywhere (see `RuleSet::anchors`).
+    const TOO_COMMON: &[&str] = &[
+        "a", "an", "and", "are", "as", "at", "be", "but", "by", "do", "for", "from", "had", "has",
+        "have", "he", "her", "his", "i", "in", "is", "it", "its", "me", "my", "no", "not", "of",
+        "on", "or", "she", "so", "that", "the", "their", "them", "they", "this", "to", "was", "we",
+        "were", "what", "when", "which", "who", "why", "will", "with", "you", "your", "over",
+        "into", "after", "before", "often", "until", "about", "all", "can",
+    ];
+
+    /// Short words that are distinctive all the same.
+    const DISTINCTIVE_SHORT: &[&str] = &["mm", "kg", "lb", "st", "od", "gp", "uk", "sh", "ml"];
+
+    #[test]
+    fn builtin_patterns_are_anchored_on_distinctive_words() {
+        let mut topics = IndexMap::new();
+        for key in [
+            "suicide",
+            "self-harm",
+            "substance-use",
+            "abuse",
+            "eating-disorders",
+            "trauma",
+        ] {
+            let mut t = crate::config::Topic::with_terms(key, false, &[]);
+            t.builtin = true;
+            topics.insert(key.to_string(), t);
+        }
+        let scanner = Scanner::new(&SafetyConfig {
+            topics,
+            ..SafetyConfig::default()
+        })
+        .unwrap_or_else(|e| panic!("{e}"));
+        let mut bad = Vec::new();
+        for rules in std::iter::once(&scanner.rules).chain(scanner.gated.iter().map(|(_, r)| r)) {
+            for (pattern, literals) in rules.lead_anchors() {
+                let common: Vec<&&str> = literals
+                    .iter()
+                    .filter(|l| {
+                        TOO_COMMON.contains(l)
+                            || (l.len() <= 2 && l.is_ascii() && !DISTINCTIVE_SHORT.contains(l))
+                    })
+                    .collect();
+                if !common.is_empty() {
+                    bad.push(format!("`{pattern}` on {common:?}"));
+                }
+            }
+        }
+        assert!(
+            bad.is_empty(),
+            "anchored on common words:\n{}",
+            bad.join("\n")
+        );
     }
 
     #[test]

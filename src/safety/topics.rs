@@ -348,7 +348,7 @@ mod tests {
             ("   ", "is empty"),
             ("*", "where it cannot go"),
             ("sui*cide", "not at the end"),
-            ("--", "no word"),
+            ("[--]", "nothing at all"),
             ("{nope}", "unknown word class"),
         ] {
             let topics = [("ok", &["fine"][..]), ("suicide", &[term][..])]
