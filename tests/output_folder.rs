@@ -387,8 +387,9 @@ fn a_folder_with_haven_s_marker_and_other_files_is_left_alone() {
     f.haven(&["build", "--output", docs.to_str().unwrap()])
         .assert_error(&[
             "refusing to replace",
-            "it holds files that Haven did not write there: CNAME, drafts/",
+            "it holds files that Haven has no record of writing there: CNAME, drafts/",
             "move the files you want published into static/",
+            "if they are only what an earlier build wrote, delete",
         ]);
     assert_eq!(snapshot(&docs), before);
     // Made part of the site, the file is Haven's to write.

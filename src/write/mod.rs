@@ -56,9 +56,10 @@ pub enum WriteError {
     )]
     Collision { rel: String },
     #[error(
-        "refusing to replace {}: it holds {} that Haven did not write there: {}{}",
+        "refusing to replace {}: it holds {} that Haven {} there: {}{}",
         out.display(),
         if names.len() + more > 1 { "files" } else { "a file" },
+        if *recorded { "did not write" } else { "has no record of writing" },
         names.join(", "),
         if *more > 0 { format!(" and {more} more") } else { String::new() }
     )]
@@ -66,6 +67,9 @@ pub enum WriteError {
         out: PathBuf,
         names: Vec<String>,
         more: usize,
+        /// Whether Haven's index recorded what it wrote there (else the names are those the
+        /// new site does not have).
+        recorded: bool,
     },
     #[error("cannot write {rel} of the new site (in {}): {source}", tmp.display())]
     File {
@@ -93,9 +97,17 @@ impl WriteError {
     /// What the user can do about it, when there is something to say.
     pub fn help(&self) -> Option<String> {
         match self {
-            WriteError::Foreign { out, .. } => Some(format!(
-                "every build replaces all of {}, so they would be lost: move the files you want published into static/ (every build copies them), delete the rest, then build again",
-                out.display()
+            WriteError::Foreign { out, recorded, .. } => Some(format!(
+                "every build replaces all of {out}, so they would be lost: move the files you want published into static/ (every build copies them), delete the rest, then build again{}",
+                if *recorded {
+                    String::new()
+                } else {
+                    format!(
+                        " (if they are only what an earlier build wrote, delete {}: the next build writes it whole)",
+                        out.display()
+                    )
+                },
+                out = out.display()
             )),
             WriteError::Collision { .. } | WriteError::OutsideOutput { .. } => Some(
                 "this is a fault in Haven's checks of the site's paths; please report it with the site's files"
@@ -263,6 +275,8 @@ pub struct SiteWriter {
     foreign: Vec<(String, bool)>,
     /// The current output's tree, whose record the index keeps: it becomes the spare.
     out_tree: Option<TreeId>,
+    /// Whether the index had a record of the current output (see `foreign`).
+    out_recorded: bool,
     /// The index beside the output, less the record of the reused tree.
     index: Index,
     /// Whether `tmp` is a previous tree (the spare), given back as the spare if unfinished.
@@ -744,6 +758,7 @@ impl SiteWriter {
             claimed: Mutex::new(HashMap::new()),
             foreign,
             out_tree,
+            out_recorded: out_record.is_some(),
             index,
             reused,
             broken: AtomicBool::new(false),
@@ -984,6 +999,7 @@ impl SiteWriter {
             out: self.out.clone(),
             names,
             more,
+            recorded: self.out_recorded,
         })
     }
 
@@ -1869,10 +1885,11 @@ mod tests {
         );
         assert!(
             e.to_string()
-                .ends_with("that Haven did not write there: CNAME, notes/"),
+                .ends_with("that Haven has no record of writing there: CNAME, notes/"),
             "{e}"
         );
         assert!(e.help().unwrap().contains("static/"));
+        assert!(e.help().unwrap().contains("delete"));
         assert_eq!(tree(&out), before);
         assert_eq!(names(root.path()), ["docs"]);
         // Once they are gone (or part of the site), the folder is Haven's.
@@ -1904,7 +1921,7 @@ mod tests {
         std::fs::create_dir(out.join("b/d")).unwrap();
         let e = write_site(&second, &out, root.path()).unwrap_err();
         assert!(
-            matches!(&e, WriteError::Foreign { names, .. } if names == &["b/c/mine.txt", "b/d/"]),
+            matches!(&e, WriteError::Foreign { names, recorded: true, .. } if names == &["b/c/mine.txt", "b/d/"]),
             "{e}"
         );
         assert_eq!(
