@@ -292,14 +292,19 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 
 /// The folders beside `out` tagged `tag` (see [`sibling`]) that a process which is no longer
 /// running left, holding Haven's marker, newest first. Where processes cannot be looked up,
-/// every folder counts as in use.
-fn ended_trees(out: &Path, tag: &str) -> Vec<PathBuf> {
+/// every folder counts as in use, or as left if `unknown_ended`.
+fn ended_trees(out: &Path, tag: &str, unknown_ended: bool) -> Vec<PathBuf> {
     let (prefix, found) = named_beside(out, tag);
     let proc = Path::new("/proc");
+    let can_look_up = proc.join("self").exists();
     let ended = |dir: &Path| {
         let name = dir.file_name()?.to_string_lossy();
         let pid = name.strip_prefix(&prefix)?.split('-').next()?;
-        Some(proc.join("self").exists() && !proc.join(pid).exists())
+        Some(if can_look_up {
+            !proc.join(pid).exists()
+        } else {
+            unknown_ended
+        })
     };
     let mut trees: Vec<(std::time::SystemTime, PathBuf)> = found
         .into_iter()
@@ -319,9 +324,9 @@ fn ended_trees(out: &Path, tag: &str) -> Vec<PathBuf> {
 /// complete (stopped in the swap), else one being written (holding the spare it took or the
 /// start of a first build). A build running beside this one keeps its folder.
 fn unfinished(out: &Path) -> Option<PathBuf> {
-    ended_trees(out, "new")
+    ended_trees(out, "new", false)
         .into_iter()
-        .chain(ended_trees(out, "tmp"))
+        .chain(ended_trees(out, "tmp", false))
         .next()
 }
 
@@ -335,10 +340,13 @@ pub fn recover(out: &Path) -> Result<Option<PathBuf>, WriteError> {
     let restored = if std::fs::symlink_metadata(out).is_ok() {
         None
     } else {
+        // Where it cannot be told whether the build that left them has ended, they are put
+        // back all the same: a build still between its renames then fails its second one,
+        // and the site in place is the one it was putting there.
         let out = absolute(out).map_err(io(out))?;
-        ended_trees(&out, "new")
+        ended_trees(&out, "new", true)
             .into_iter()
-            .chain(ended_trees(&out, "old"))
+            .chain(ended_trees(&out, "old", true))
             .find(|tree| std::fs::rename(tree, &out).is_ok())
     };
     hooks::step("recovered");
@@ -1266,9 +1274,9 @@ fn swap_in(tmp: &Path, out: &Path) -> Result<Option<PathBuf>, WriteError> {
 }
 
 /// Previous sites moved aside next to `out` by earlier builds whose removal did not finish
-/// (not those of a build still running).
+/// (not those of a build still running, where that can be told).
 pub fn leftovers(out: &Path) -> Vec<PathBuf> {
-    ended_trees(out, "old")
+    ended_trees(out, "old", true)
 }
 
 /// Removes a previous site that [`SiteWriter::finish`] moved aside (and could not keep as the
