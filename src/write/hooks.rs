@@ -66,6 +66,7 @@ fn hooks() -> &'static Hooks {
 
 /// Stops the process here if a test asked for it (see the module's documentation).
 pub fn step(name: &str) {
+    debug_assert!(STEPS.contains(&name), "an unlisted step: {name}");
     if hooks().stop.as_deref() == Some(name) {
         kill();
     }
