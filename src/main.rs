@@ -216,11 +216,7 @@ fn build(
     };
     let timings = std::env::var_os("HAVEN_TIMINGS").is_some();
     let target = output.unwrap_or_else(|| root.join("public"));
-    let write_error = |e: haven::write::WriteError| {
-        let mut d = Diagnostic::error("write", e.to_string());
-        d.suggestion = e.help();
-        vec![d]
-    };
+    let write_error = |e: haven::write::WriteError| vec![e.to_diagnostic()];
     // Before anything else: a build stopped in the middle of its swap may have left the site
     // beside its folder, and it must be back in place even if this build fails.
     if let Some(from) = haven::write::recover(&target).map_err(write_error)? {

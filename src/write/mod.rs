@@ -92,6 +92,15 @@ pub enum WriteError {
 }
 
 impl WriteError {
+    /// The error as a diagnostic (code `write`), with what to do about it.
+    pub fn to_diagnostic(&self) -> Diagnostic {
+        let d = Diagnostic::error("write", self.to_string());
+        match self.help() {
+            Some(help) => d.suggest(help),
+            None => d,
+        }
+    }
+
     /// What the user can do about it, when there is something to say.
     pub fn help(&self) -> Option<String> {
         match self {
@@ -1098,11 +1107,7 @@ impl Drop for SiteWriter {
 
 impl crate::build::Sink for SiteWriter {
     fn put(&self, path: String, file: OutputFile) -> Result<(), Diagnostic> {
-        self.write(&path, &file).map_err(|e| {
-            let mut d = Diagnostic::error("write", e.to_string());
-            d.suggestion = e.help();
-            d
-        })
+        self.write(&path, &file).map_err(|e| e.to_diagnostic())
     }
 }
 
