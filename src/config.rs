@@ -475,6 +475,33 @@ mod tests {
     }
 
     #[test]
+    fn keys_and_list_items_are_located() {
+        let text = "title: T\nsafety:\n  notice: \"x\"\n  # help_page: commented\n  help_page: ../x\nreplace_generated:\n  - robots.txt\n\n  - _headers\nflow: [a, b]\n";
+        assert_eq!(key_position(text, &["safety", "help_page"]), (5, 3));
+        assert_eq!(key_position(text, &["title"]), (1, 1));
+        // Missing: the nearest parent, else the start.
+        assert_eq!(key_position(text, &["safety", "regions"]), (2, 1));
+        assert_eq!(key_position(text, &["nothing"]), (1, 1));
+        assert_eq!(item_position(text, &["replace_generated"], 0), (7, 5));
+        assert_eq!(item_position(text, &["replace_generated"], 1), (9, 5));
+        assert_eq!(item_position(text, &["flow"], 1), (10, 1));
+    }
+
+    #[test]
+    fn paths_in_the_configuration_are_checked_and_normalised() {
+        let text = "title: T\nbase_url: https://e.org\nsafety:\n  help_page: /support//get-help/\n";
+        let mut c = parse(text).unwrap();
+        c.check_paths(text).unwrap();
+        assert_eq!(c.safety.help_page, "support/get-help");
+        let text = "title: T\nbase_url: https://e.org\ntheme: ../x\nsafety:\n  help_page: a/../../b\nreplace_generated: [\"C:robots.txt\"]\n";
+        let mut c = parse(text).unwrap();
+        let problems = c.check_paths(text).unwrap_err();
+        let at: Vec<(usize, usize)> = problems.iter().map(|d| (d.line, d.column)).collect();
+        assert_eq!(at, [(3, 1), (5, 3), (6, 1)]);
+        assert!(problems.iter().all(|d| d.code == "invalid-path"));
+    }
+
+    #[test]
     fn regions_keep_their_order() {
         let c = parse(
             "title: T\nbase_url: https://e.org\nsafety:\n  regions:\n    US: {name: United States, emergency: '911'}\n    CA: {name: Canada, emergency: '911'}\n    GB: {name: United Kingdom, emergency: '999'}\n",
