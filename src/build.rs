@@ -7,7 +7,7 @@
 
 use crate::diagnostics::Diagnostic;
 use crate::render::context::{self, Pager};
-use crate::site::{FileSource, Page, PageKind, Site, normalise_alias};
+use crate::site::{FileSource, Page, PageKind, Site, alias_path};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -205,7 +205,10 @@ fn render_into(
         &format!("{}/404.html", site.config.base_path()),
     );
     not_found.insert("current_url", &site.permalink("/404.html"));
+    let replaced = |path: &str| site.config.replace_generated.iter().any(|r| r == path);
     match site.templates.render("404.html", &not_found) {
+        // A static file replaces it (`replace_generated`); the template is still checked.
+        Ok(_) if replaced("404.html") => {}
         Ok(html) => {
             extras.insert(
                 "404.html".into(),
@@ -239,10 +242,11 @@ fn render_into(
         }
     }
     for p in &site.pages {
-        for alias in &p.front().aliases {
+        // Aliases that are not paths fail the build before this (see `site::check_aliases`).
+        for alias in p.front().aliases.iter().filter_map(|a| alias_path(a).ok()) {
             let target = site.permalink(&p.path);
             extras.insert(
-                output_path(&normalise_alias(alias)),
+                output_path(&alias),
                 OutputFile::Generated(Arc::new(redirect_page(&target).into_bytes())),
             );
         }

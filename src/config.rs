@@ -34,6 +34,11 @@ pub struct Config {
     pub review: ReviewConfig,
     #[serde(default)]
     pub search: SearchConfig,
+    /// Files Haven generates (`robots.txt`, `_headers`, `_redirects`, `sitemap.xml`,
+    /// `404.html` …) that a file of the same name in `static/` (or the theme's) replaces on
+    /// purpose. Without this, such a file is an error: two files cannot both be written there.
+    #[serde(default)]
+    pub replace_generated: Vec<String>,
     /// Free-form values for templates.
     #[serde(default)]
     pub extra: serde_json::Value,
@@ -430,6 +435,76 @@ impl Config {
         Ok(config)
     }
 
+    /// Checks the paths the configuration names (`text` being the file it was read from,
+    /// for the lines of its keys): `theme` must be a folder name, `safety.help_page` and
+    /// `replace_generated` paths inside the output. `safety.help_page` is normalised
+    /// (`/help//now/` → `help/now`), so that every use of it names the same page.
+    pub fn check_paths(&mut self, text: &str) -> Result<(), Vec<Diagnostic>> {
+        use crate::write::path;
+        let file = Path::new(CONFIG_FILE);
+        let mut problems = Vec::new();
+        let located = |keys: &[&str], message: String, help: &str| {
+            let (line, column) = key_position(text, keys);
+            Diagnostic::error("invalid-path", message)
+                .in_file(file)
+                .at(line, column)
+                .suggest(help)
+        };
+        let theme = path::site_path(&self.theme).and_then(|name| {
+            if name.contains('/') || name != self.theme {
+                Err(path::PathProblem::NotAName)
+            } else {
+                Ok(name)
+            }
+        });
+        if let Err(problem) = theme {
+            problems.push(located(
+                &["theme"],
+                format!("`theme` `{}` cannot name a theme: {problem}", self.theme),
+                "use the name of a folder in themes/, such as `calm`",
+            ));
+        }
+        // An empty help page is the safety checks' to report.
+        let help_page = self.safety.help_page.trim_matches('/');
+        if !help_page.is_empty() {
+            match path::site_path(help_page) {
+                Ok(normal) => self.safety.help_page = normal,
+                Err(problem) => problems.push(located(
+                    &["safety", "help_page"],
+                    format!(
+                        "`safety.help_page` `{}` cannot name a page of the site: {problem}",
+                        self.safety.help_page
+                    ),
+                    "use a path on the site, such as `get-help` or `support/get-help`",
+                )),
+            }
+        }
+        for (i, name) in self.replace_generated.iter_mut().enumerate() {
+            match path::file_path(name) {
+                Ok(normal) => *name = normal,
+                Err(problem) => {
+                    let (line, column) = item_position(text, &["replace_generated"], i);
+                    problems.push(
+                        Diagnostic::error(
+                            "invalid-path",
+                            format!(
+                                "`replace_generated` lists `{name}`, which cannot name a file of the site: {problem}"
+                            ),
+                        )
+                        .in_file(file)
+                        .at(line, column)
+                        .suggest("list generated files by their path in the output, such as `robots.txt`"),
+                    );
+                }
+            }
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(problems)
+        }
+    }
+
     /// The path part of `base_url` without a trailing slash: `""` or `/prefix`.
     pub fn base_path(&self) -> &str {
         // Every URL a page links is built on this, tens of times per page: a few byte
@@ -461,6 +536,72 @@ impl Config {
             path
         )
     }
+}
+
+/// The 1-based line and column of the key at `keys` (`["safety", "help_page"]`) in the YAML
+/// `text`, as far as block mappings tell: else of its nearest parent found, else (1, 1).
+/// Only messages need it, so it reads the text again rather than keeping positions.
+pub fn key_position(text: &str, keys: &[&str]) -> (usize, usize) {
+    key_line_index(text, keys)
+        .map(|(line, indent, _)| (line + 1, indent + 1))
+        .unwrap_or((1, 1))
+}
+
+/// The position of the `item`-th (0-based) entry of the list at `keys`: the line of `- ` items
+/// of a block list, else the key's own.
+pub fn item_position(text: &str, keys: &[&str], item: usize) -> (usize, usize) {
+    let Some((line, indent, complete)) = key_line_index(text, keys) else {
+        return (1, 1);
+    };
+    if complete {
+        let items = text
+            .lines()
+            .enumerate()
+            .skip(line + 1)
+            .filter(|(_, l)| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+            .take_while(|(_, l)| {
+                let at = l.len() - l.trim_start().len();
+                at > indent || (at == indent && l.trim_start().starts_with("- "))
+            })
+            .filter(|(_, l)| l.trim_start().starts_with("- "));
+        if let Some((n, l)) = items.clone().nth(item) {
+            return (n + 1, l.len() - l.trim_start().len() + 3);
+        }
+    }
+    (line + 1, indent + 1)
+}
+
+/// The 0-based line and indent of the key at `keys`, or of the deepest parent found, and
+/// whether that is the key itself.
+fn key_line_index(text: &str, keys: &[&str]) -> Option<(usize, usize, bool)> {
+    let mut stack: Vec<(usize, &str)> = Vec::new();
+    let mut best: Option<(usize, usize, usize)> = None;
+    for (n, line) in text.lines().enumerate() {
+        let trimmed = line.trim_start();
+        if trimmed.is_empty() || trimmed.starts_with('#') || trimmed.starts_with('-') {
+            continue;
+        }
+        let indent = line.len() - trimmed.len();
+        let Some((key, _)) = trimmed.split_once(':') else {
+            continue;
+        };
+        let key = key.trim().trim_matches(|c| c == '"' || c == '\'');
+        while stack.last().is_some_and(|(at, _)| *at >= indent) {
+            stack.pop();
+        }
+        stack.push((indent, key));
+        let depth = stack.len();
+        if depth <= keys.len()
+            && stack.iter().zip(keys).all(|((_, k), want)| k == want)
+            && best.is_none_or(|(_, _, d)| d < depth)
+        {
+            best = Some((n, indent, depth));
+            if depth == keys.len() {
+                break;
+            }
+        }
+    }
+    best.map(|(n, indent, depth)| (n, indent, depth == keys.len()))
 }
 
 #[cfg(test)]
@@ -504,6 +645,33 @@ mod tests {
         assert_eq!(e.code, "unknown-field");
         assert_eq!((e.line, e.column), (3, 1));
         assert!(e.suggestion.unwrap().contains("`theme`"));
+    }
+
+    #[test]
+    fn keys_and_list_items_are_located() {
+        let text = "title: T\nsafety:\n  notice: \"x\"\n  # help_page: commented\n  help_page: ../x\nreplace_generated:\n  - robots.txt\n\n  - _headers\nflow: [a, b]\n";
+        assert_eq!(key_position(text, &["safety", "help_page"]), (5, 3));
+        assert_eq!(key_position(text, &["title"]), (1, 1));
+        // Missing: the nearest parent, else the start.
+        assert_eq!(key_position(text, &["safety", "regions"]), (2, 1));
+        assert_eq!(key_position(text, &["nothing"]), (1, 1));
+        assert_eq!(item_position(text, &["replace_generated"], 0), (7, 5));
+        assert_eq!(item_position(text, &["replace_generated"], 1), (9, 5));
+        assert_eq!(item_position(text, &["flow"], 1), (10, 1));
+    }
+
+    #[test]
+    fn paths_in_the_configuration_are_checked_and_normalised() {
+        let text = "title: T\nbase_url: https://e.org\nsafety:\n  help_page: /support//get-help/\n";
+        let mut c = parse(text).unwrap();
+        c.check_paths(text).unwrap();
+        assert_eq!(c.safety.help_page, "support/get-help");
+        let text = "title: T\nbase_url: https://e.org\ntheme: ../x\nsafety:\n  help_page: a/../../b\nreplace_generated: [\"C:robots.txt\"]\n";
+        let mut c = parse(text).unwrap();
+        let problems = c.check_paths(text).unwrap_err();
+        let at: Vec<(usize, usize)> = problems.iter().map(|d| (d.line, d.column)).collect();
+        assert_eq!(at, [(3, 1), (5, 3), (6, 1)]);
+        assert!(problems.iter().all(|d| d.code == "invalid-path"));
     }
 
     #[test]

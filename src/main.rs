@@ -216,6 +216,17 @@ fn build(
     };
     let timings = std::env::var_os("HAVEN_TIMINGS").is_some();
     let target = output.unwrap_or_else(|| root.join("public"));
+    let write_error = |e: haven::write::WriteError| vec![e.to_diagnostic()];
+    // Before anything else: a build stopped in the middle of its swap may have left the site
+    // beside its folder, and it must be back in place even if this build fails.
+    if let Some(from) = haven::write::recover(&target).map_err(write_error)? {
+        eprintln!(
+            "{} {} was missing after an interrupted build; restored it from {}",
+            paint(AnsiColor::Yellow, "note:"),
+            display_target(root, &target),
+            from.display()
+        );
+    }
     // Pages go to a temporary folder as they are rendered; it replaces the output only when
     // the whole site rendered (dropping the writer gives it back otherwise). When there is a
     // previous build, the folder is prepared (taking up that build's tree and checking it
@@ -247,7 +258,6 @@ fn build(
     let mut warnings = site.warnings.clone();
     warnings.extend(report.diagnostics);
     print_warnings_capped(root, &warnings);
-    let write_error = |e: haven::write::WriteError| vec![Diagnostic::error("write", e.to_string())];
     let writer = early_writer
         .unwrap_or_else(|| haven::write::SiteWriter::create(&target, root))
         .map_err(write_error)?;

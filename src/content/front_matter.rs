@@ -140,7 +140,12 @@ pub fn split<'a>(text: &'a str, file: &Path) -> Result<Split<'a>, Diagnostic> {
 
 /// Parses the front matter of a page.
 pub fn parse_page(split: &Split<'_>, file: &Path) -> Result<PageFront, Diagnostic> {
-    parse(split, file)
+    let mut front: PageFront = parse(split, file)?;
+    // A blank category or tag (`category: ""`, as `haven new article` writes it) is none: it
+    // would make a term without a URL.
+    front.category = front.category.filter(|c| !c.trim().is_empty());
+    front.tags.retain(|t| !t.trim().is_empty());
+    Ok(front)
 }
 
 /// Parses the front matter of a section.
@@ -238,6 +243,14 @@ mod tests {
         let e = parse_page(&s, file()).unwrap_err();
         assert_eq!(e.line, 3, "{e}");
         assert!(e.message.contains("date"), "{e}");
+    }
+
+    #[test]
+    fn a_blank_category_or_tag_is_none() {
+        let text = "---\ntitle: A\ncategory: \"  \"\ntags: [\"\", sleep, \" \"]\n---\n";
+        let f = parse_page(&split(text, file()).unwrap(), file()).unwrap();
+        assert_eq!(f.category, None);
+        assert_eq!(f.tags, ["sleep"]);
     }
 
     #[test]
