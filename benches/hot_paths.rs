@@ -12,10 +12,10 @@
 //! - `markdown/render`: `markdown::render` of the same article's body, with a small
 //!   [`Environment`] that resolves its sibling links and has no shortcodes;
 //!   `markdown/pulldown_cmark_baseline` is pulldown-cmark alone on the same body, the floor.
-//! - `safety/readability`, `safety/phrases` and `safety/topics`: the safety checks
-//!   (`safety::readability::readability`, `PhraseLinter::lint` with the built-in rules,
-//!   `TopicMatcher::first_mentions_unless_allowed` with `benches/corpus-site.yaml`'s topics) over
-//!   the prose spans `markdown::render` cuts out of the same article.
+//! - `safety/readability` and `safety/scan`: the safety checks (`safety::readability::readability`,
+//!   and `Scanner::scan`: the topics of `benches/corpus-site.yaml` with Haven's built-in
+//!   vocabularies and the built-in phrase rules, in one pass) over the prose spans
+//!   `markdown::render` cuts out of the same article.
 //! - `site/load` and `site/render_site`: `Site::load` and `build::render_site` of the fixture
 //!   site (`benches/data` + `benches/corpus-site.yaml`, 5 articles, 28 pages, theme `calm`).
 //! - `incremental/apply_one_article_edit`: the live preview's update after one article's body
@@ -33,9 +33,8 @@ use haven::config::Config;
 use haven::content;
 use haven::markdown::{self, Environment, ShortcodeError, Source};
 use haven::preview::{Preview, Rebuilt};
-use haven::safety::phrases::PhraseLinter;
 use haven::safety::readability::readability;
-use haven::safety::topics::TopicMatcher;
+use haven::safety::scan::Scanner;
 use haven::site::{LoadOptions, Site};
 use haven::watch::Changes;
 use std::collections::HashMap;
@@ -175,16 +174,12 @@ fn safety(c: &mut Criterion) {
     let bytes: usize = prose.iter().map(|s| s.text.len()).sum();
     let config = Config::parse(SITE_YAML, Path::new("site.yaml"))
         .unwrap_or_else(|d| panic!("corpus-site.yaml parses: {d:?}"));
-    let linter = PhraseLinter::new(&config.safety).unwrap_or_else(|d| panic!("{d:?}"));
-    let topics = TopicMatcher::new(&config.safety.topics).unwrap_or_else(|d| panic!("{d:?}"));
+    let scanner = Scanner::new(&config.safety).unwrap_or_else(|d| panic!("{d:?}"));
 
     let mut group = c.benchmark_group("safety");
     group.throughput(criterion::Throughput::Bytes(bytes as u64));
     group.bench_function("readability", |b| b.iter(|| readability(black_box(&prose))));
-    group.bench_function("phrases", |b| b.iter(|| linter.lint(black_box(&prose))));
-    group.bench_function("topics", |b| {
-        b.iter(|| topics.first_mentions_unless_allowed(black_box(&prose), "undeclared-topic"))
-    });
+    group.bench_function("scan", |b| b.iter(|| scanner.scan(black_box(&prose), &[])));
     group.finish();
 }
 

@@ -7,7 +7,7 @@
 
 use crate::diagnostics::Diagnostic;
 use crate::render::context::{self, Pager};
-use crate::site::{FileSource, Page, PageKind, Site, normalise_alias};
+use crate::site::{FileSource, Page, PageKind, Site, alias_path};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -201,10 +201,11 @@ fn render_into(
     let (mut extras, special_errors) = render_special_pages(site, &page_files);
     errors.extend(special_errors);
     for p in &site.pages {
-        for alias in &p.front().aliases {
+        // Aliases that are not paths fail the build before this (see `site::check_aliases`).
+        for alias in p.front().aliases.iter().filter_map(|a| alias_path(a).ok()) {
             let target = site.permalink(&p.path);
             extras.insert(
-                output_path(&normalise_alias(alias)),
+                output_path(&alias),
                 OutputFile::Generated(Arc::new(redirect_page(&target).into_bytes())),
             );
         }
@@ -269,8 +270,9 @@ pub fn check_templates(site: &Site) -> Vec<Diagnostic> {
     errors
 }
 
-/// The 404 page, and the search page when search is on and the theme has `search.html` (a
-/// page of the site at /search/ wins); and the problems rendering them.
+/// The 404 page (rendered but left out when a static file replaces it through
+/// `replace_generated`), and the search page when search is on and the theme has `search.html`
+/// (a page of the site at /search/ wins); and the problems rendering them.
 fn render_special_pages(
     site: &Site,
     page_files: &std::collections::HashSet<String>,
@@ -283,10 +285,13 @@ fn render_special_pages(
         &format!("{}/404.html", site.config.base_path()),
     );
     not_found.insert("current_url", &site.permalink("/404.html"));
+    let replaced = |path: &str| site.config.replace_generated.iter().any(|r| r == path);
     match site
         .templates
         .render("404.html", &not_found, &site.options.deadline, "/404.html")
     {
+        // A static file replaces it (`replace_generated`); the template is still checked.
+        Ok(_) if replaced("404.html") => {}
         Ok(html) => {
             extras.insert(
                 "404.html".into(),

@@ -2,15 +2,15 @@
 //! readability) and of the site's crisis resources. `haven check` prints them; `haven build`
 //! runs the same checks, prints the warnings and fails on errors.
 
-use crate::config::{Config, SafeMessaging};
+use crate::config::{Config, Level};
 use crate::content::Parsed;
 use crate::content::front_matter::PageFront;
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, Severity};
 use crate::markdown::Rendered;
 use crate::render::context::crisis_level;
-use crate::safety::phrases::PhraseLinter;
+use crate::safety::ProseSpan;
 use crate::safety::readability::{Readability, readability};
-use crate::safety::topics::TopicMatcher;
+use crate::safety::scan::{Scanner, UNDECLARED_TOPIC};
 use crate::site::{Page, PageKind, Site, key_line};
 use jiff::civil::Date;
 use serde::Serialize;
@@ -54,38 +54,22 @@ pub struct PageChecks {
 
 /// The checks of one configuration, compiled once and shared by every page of a build.
 pub struct Checker {
-    topics: Option<TopicMatcher>,
-    phrases: Option<PhraseLinter>,
+    scanner: Option<Scanner>,
     /// Problems with the configured rules themselves, reported against site.yaml.
     pub config_diagnostics: Vec<Diagnostic>,
 }
 
 impl Checker {
     pub fn new(config: &Config) -> Checker {
-        let safety = &config.safety;
-        let mut config_diagnostics = Vec::new();
-        let topics = match TopicMatcher::new(&safety.topics) {
-            Ok(t) => Some(t),
-            Err(d) => {
-                config_diagnostics.push(d.in_file(crate::config::CONFIG_FILE));
-                None
-            }
-        };
-        let phrases = if safety.safe_messaging == SafeMessaging::Off {
-            None
-        } else {
-            match PhraseLinter::new(safety) {
-                Ok(p) => Some(p),
-                Err(d) => {
-                    config_diagnostics.push(d.in_file(crate::config::CONFIG_FILE));
-                    None
-                }
-            }
-        };
-        Checker {
-            topics,
-            phrases,
-            config_diagnostics,
+        match Scanner::new(&config.safety) {
+            Ok(scanner) => Checker {
+                scanner: Some(scanner),
+                config_diagnostics: Vec::new(),
+            },
+            Err(d) => Checker {
+                scanner: None,
+                config_diagnostics: vec![d.in_file(crate::config::CONFIG_FILE)],
+            },
         }
     }
 }
@@ -191,16 +175,38 @@ pub fn check_resources(config: &crate::config::Config) -> Vec<Diagnostic> {
     out
 }
 
-/// Maps an offset reported against the prose spans back to the source file.
-fn source_offset(rendered: &Rendered, offset: usize) -> usize {
-    let spans = &rendered.prose;
-    let i = spans
-        .partition_point(|s| s.start <= offset)
-        .saturating_sub(1);
-    match spans.get(i) {
-        Some(s) if offset >= s.start => rendered.prose_source_offset(i, offset - s.start),
-        _ => offset,
+/// Front matter whose text readers see (the title and description appear on the page, in
+/// listings and in feeds): spans of prose whose `start` is the value's offset in the file.
+fn front_spans(src: &Parsed<PageFront>) -> Vec<ProseSpan> {
+    let front = &src.front;
+    [
+        ("title", Some(&front.title)),
+        ("description", front.description.as_ref()),
+    ]
+    .into_iter()
+    .filter_map(|(key, value)| {
+        let value = value.filter(|v| !v.trim().is_empty())?;
+        Some(ProseSpan::new(value.clone(), front_value_offset(src, key)))
+    })
+    .collect()
+}
+
+/// The byte offset in the file where the value of front-matter `key` starts (after the key,
+/// white space and an opening quote), or the start of its line.
+fn front_value_offset(src: &Parsed<PageFront>, key: &str) -> usize {
+    let front = &src.text[..src.body_offset.min(src.text.len())];
+    let prefix = format!("{key}:");
+    let mut offset = 0;
+    for line in front.split_inclusive('\n') {
+        if let Some(rest) = line.strip_prefix(&prefix) {
+            let value = rest.trim_start_matches([' ', '\t']);
+            let value_start = offset + prefix.len() + (rest.len() - value.len());
+            let quoted = value.starts_with(['"', '\'']);
+            return value_start + usize::from(quoted);
+        }
+        offset += line.len();
     }
+    0
 }
 
 /// Checks one page's front matter and prose (`rendered` still holds its prose).
@@ -217,10 +223,9 @@ pub fn check_page(
         return PageChecks::default();
     }
     let front = &src.front;
-    let topics = checker.topics.as_ref();
-    let phrases = checker.phrases.as_ref();
     let mut out = Vec::new();
-    let at = |offset: usize| crate::diagnostics::line_col(&src.text, offset);
+    let lines = crate::diagnostics::LineIndex::new(&src.text);
+    let at = |offset: usize| lines.line_col(offset);
     let prose = &rendered.prose;
 
     // Topics: declared keys must exist; mentioned topics must be declared.
@@ -241,52 +246,79 @@ pub fn check_page(
             out.push(d);
         }
     }
-    if let Some(matcher) = topics {
-        for m in matcher.first_mentions_unless_allowed(prose, "undeclared-topic") {
+    if let Some(scanner) = &checker.scanner {
+        // The title and description first: readers see them in listings and feeds too.
+        let heading = front_spans(src);
+        let spans: Vec<ProseSpan> = heading.iter().chain(prose.iter()).cloned().collect();
+        let found = scanner.scan(&spans, &front.content_warnings);
+        // Where a finding is in the file: front matter offsets are the file's; the body's are
+        // mapped back through the rendered prose.
+        let locate = |span: usize, offset: usize| -> (usize, usize) {
+            let file_offset = match span.checked_sub(heading.len()) {
+                None => offset,
+                Some(block) => rendered.prose_source_offset(block, offset - spans[span].start),
+            };
+            at(file_offset)
+        };
+        for m in found.topics {
             if front.content_warnings.contains(&m.topic) {
                 continue;
             }
-            let (line, col) = at(source_offset(rendered, m.offset));
-            out.push(
-                Diagnostic::warning(
-                    "undeclared-topic",
-                    format!(
-                        "the text mentions {} (\"{}\") but the front matter does not warn about it",
-                        config
-                            .safety
-                            .topics
-                            .get(&m.topic)
-                            .map(|t| t.label.as_str())
-                            .unwrap_or(&m.topic),
-                        m.matched
-                    ),
-                )
-                .in_file(&src.file)
-                .at(line, col)
-                .suggest(format!("add `{}` to `content_warnings`", m.topic)),
-            );
+            let Some(topic) = config.safety.topics.get(&m.topic) else {
+                continue;
+            };
+            let severity = match topic.undeclared_level() {
+                Level::Off => continue,
+                Level::Error => Severity::Error,
+                Level::Warning => Severity::Warning,
+            };
+            let (line, col) = locate(m.span, m.offset);
+            let mut d = Diagnostic::warning(
+                UNDECLARED_TOPIC,
+                format!(
+                    "the text discusses {} (\"{}\") but the front matter does not warn about it{}",
+                    topic.label,
+                    m.matched,
+                    if severity == Severity::Error {
+                        "; readers who avoid this topic must be warned before they read it"
+                    } else {
+                        ""
+                    }
+                ),
+            )
+            .in_file(&src.file)
+            .at(line, col)
+            .suggest(format!(
+                "add `{}` to `content_warnings`; if the word means something else here, put <!-- haven:allow undeclared-topic --> before the paragraph",
+                m.topic
+            ));
+            d.severity = severity;
+            out.push(d);
         }
-    }
-
-    if let Some(linter) = phrases {
-        for hit in linter.lint(prose) {
+        for hit in found.phrases {
             let Some(severity) = hit.severity_under(config.safety.safe_messaging) else {
                 continue;
             };
-            let (line, col) = at(source_offset(rendered, hit.offset));
+            let (line, col) = locate(hit.span, hit.offset);
             let mut d = Diagnostic::warning(
                 "unsafe-phrase",
                 format!(
                     "{} (\"{}\"; source: {})",
-                    hit.message, hit.matched, hit.source
+                    hit.message,
+                    crate::safety::excerpt(&hit.matched, 80),
+                    hit.source
                 ),
             )
             .in_file(&src.file)
-            .at(line, col);
+            .at(line, col)
+            .with_rule(&hit.rule);
             d.severity = severity;
-            if let Some(r) = &hit.replacement {
-                d = d.suggest(format!("say \"{r}\" instead, or put <!-- haven:allow unsafe-phrase --> before a quotation"));
-            }
+            let quote =
+                "or, for a quotation, put <!-- haven:allow unsafe-phrase --> before the paragraph";
+            d = d.suggest(match &hit.replacement {
+                Some(r) => format!("say \"{r}\" instead, {quote}"),
+                None => format!("reword it as the message says, {quote}"),
+            });
             out.push(d);
         }
     }

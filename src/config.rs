@@ -34,6 +34,11 @@ pub struct Config {
     pub review: ReviewConfig,
     #[serde(default)]
     pub search: SearchConfig,
+    /// Files Haven generates (`robots.txt`, `_headers`, `_redirects`, `sitemap.xml`,
+    /// `404.html` …) that a file of the same name in `static/` (or the theme's) replaces on
+    /// purpose. Without this, such a file is an error: two files cannot both be written there.
+    #[serde(default)]
+    pub replace_generated: Vec<String>,
     /// Free-form values for templates.
     #[serde(default)]
     pub extra: serde_json::Value,
@@ -42,67 +47,21 @@ pub struct Config {
     pub source: ConfigSource,
 }
 
-/// The text a [`Config`] was parsed from (empty for one made in code).
+/// The text a [`Config`] was parsed from (empty for one made in code), to locate the keys of
+/// values that parse but are wrong.
 #[derive(Debug, Clone, Default)]
 pub struct ConfigSource(std::sync::Arc<str>);
 
 impl ConfigSource {
-    /// 1-based line and column of the key at `path` (`["safety", "regions", "US"]`; a number
-    /// is the index of a list item) in block-style YAML: of the deepest part of the path that
-    /// is found, or the start of the file.
+    /// 1-based line and column of the value at `path` in `site.yaml` (see [`key_position`]).
     pub fn position(&self, path: &[&str]) -> (usize, usize) {
-        let lines: Vec<&str> = self.0.lines().collect();
-        let mut found = (1, 1);
-        // The line and indentation of the value found so far, whose block is searched next.
-        let mut parent: Option<(usize, usize)> = None;
-        for segment in path {
-            let start = parent.map_or(0, |(line, _)| line);
-            let mut hit = None;
-            let mut items = 0;
-            for (n, line) in lines.iter().enumerate().skip(start) {
-                let indent = line.len() - line.trim_start().len();
-                let text = line.trim_start();
-                if text.is_empty() || text.starts_with('#') {
-                    continue;
-                }
-                // The first line of a list item holds its first key too.
-                let (indent, text) = match (parent, text.strip_prefix("- ")) {
-                    (Some((line_no, _)), Some(rest)) if n == line_no => (indent + 2, rest),
-                    _ => (indent, text),
-                };
-                if let Some((line_no, parent_indent)) = parent
-                    && n > line_no
-                    && indent <= parent_indent
-                {
-                    break;
-                }
-                if let Ok(index) = segment.parse::<usize>() {
-                    if text.starts_with("- ") || text == "-" {
-                        if items == index {
-                            hit = Some((n, indent));
-                            break;
-                        }
-                        items += 1;
-                    }
-                    continue;
-                }
-                let key = text
-                    .split_once(':')
-                    .map(|(k, _)| k.trim().trim_matches(|c| c == '"' || c == '\''));
-                if key == Some(segment) {
-                    hit = Some((n, indent));
-                    break;
-                }
-            }
-            match hit {
-                Some((n, indent)) => {
-                    found = (n + 1, indent + 1);
-                    parent = Some((n, indent));
-                }
-                None => break,
-            }
-        }
-        found
+        key_position(&self.0, path)
+    }
+
+    /// The position of the `item`-th (0-based) entry of the list at `path` (see
+    /// [`item_position`]).
+    pub fn item_position(&self, path: &[&str], item: usize) -> (usize, usize) {
+        item_position(&self.0, path, item)
     }
 }
 
@@ -155,6 +114,10 @@ pub struct SafetyConfig {
     /// Extra or overriding safe-messaging phrase rules (same `id` overrides a built-in).
     #[serde(default)]
     pub phrases: Vec<PhraseRule>,
+    /// Word classes for patterns (`{name}`); a built-in class of the same name gains the
+    /// entries.
+    #[serde(default)]
+    pub word_classes: IndexMap<String, Vec<String>>,
     #[serde(default)]
     pub disclaimer: String,
     #[serde(default)]
@@ -174,6 +137,7 @@ impl Default for SafetyConfig {
             topics: IndexMap::new(),
             safe_messaging: SafeMessaging::default(),
             phrases: Vec::new(),
+            word_classes: IndexMap::new(),
             disclaimer: String::new(),
             disclosure: String::new(),
             allow_overrides: false,
@@ -221,16 +185,166 @@ pub struct Resource {
     pub hours: Option<String>,
 }
 
+/// A sensitive topic of the site's content-warning vocabulary (`safety.topics.<key>`).
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Topic {
     pub label: String,
     #[serde(default)]
     pub high_risk: bool,
-    /// Words and phrases that mention the topic. Matched case-insensitively on word
-    /// boundaries; a trailing `*` matches any word ending (`suicid*`).
+    /// Patterns that mention the topic, in Haven's pattern language (`take {poss} own life`,
+    /// `suicid*`), or words that must occur together in one sentence.
     #[serde(default)]
-    pub terms: Vec<String>,
+    pub terms: Vec<TermSpec>,
+    /// Longer phrases inside which the terms do not count (`trauma surgeon`, `suicide doors`).
+    #[serde(default)]
+    pub except: Vec<String>,
+    /// How an article that discusses the topic without declaring it is reported. Default:
+    /// `error` for a high-risk topic, else `warning`.
+    #[serde(default)]
+    pub undeclared: Option<Level>,
+    /// Use Haven's built-in vocabulary for this key (`suicide`, `self-harm`, `substance-use`,
+    /// `abuse`, `eating-disorders`, `trauma`) as well as `terms`.
+    #[serde(default = "default_true")]
+    pub builtin: bool,
+}
+
+impl Topic {
+    /// A topic with these terms and nothing else (no built-in vocabulary).
+    pub fn with_terms(label: &str, high_risk: bool, terms: &[&str]) -> Topic {
+        Topic {
+            label: label.to_string(),
+            high_risk,
+            terms: terms
+                .iter()
+                .map(|t| TermSpec::Pattern((*t).to_string()))
+                .collect(),
+            except: Vec::new(),
+            undeclared: None,
+            builtin: false,
+        }
+    }
+
+    /// The level of `undeclared-topic` for this topic.
+    pub fn undeclared_level(&self) -> Level {
+        self.undeclared.unwrap_or(if self.high_risk {
+            Level::Error
+        } else {
+            Level::Warning
+        })
+    }
+}
+
+/// How a finding is reported: as an error (the build stops), a warning, or not at all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Error,
+    Warning,
+    Off,
+}
+
+/// A topic term or what a phrase rule matches: one pattern, or a pattern with exceptions, or
+/// sets of patterns that must occur together.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum TermSpec {
+    /// A pattern, e.g. `take {poss} own life`.
+    Pattern(String),
+    Rule(TermRule),
+}
+
+/// `{match: …}` or `{all: […]}` with optional `within`, `unless` and `except`.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TermRule {
+    /// One pattern (the same as writing it as a plain string, plus the exceptions below).
+    #[serde(default, rename = "match")]
+    pub pattern: Option<String>,
+    /// Sets of patterns that must all occur in one sentence; each set is a pattern or a list
+    /// of patterns any of which will do.
+    #[serde(default)]
+    pub all: Vec<PatternSet>,
+    /// With `all`: the sets must also be within this many words of each other.
+    #[serde(default)]
+    pub within: Option<usize>,
+    /// Patterns that veto a match in the same sentence ("lock", "store safely").
+    #[serde(default)]
+    pub unless: Vec<String>,
+    /// Longer phrases inside which a match does not count.
+    #[serde(default)]
+    pub except: Vec<String>,
+}
+
+/// One set of `all`: a pattern, or a list of patterns any of which will do.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum PatternSet {
+    One(String),
+    Any(Vec<String>),
+}
+
+impl PatternSet {
+    pub fn patterns(&self) -> &[String] {
+        match self {
+            PatternSet::One(p) => std::slice::from_ref(p),
+            PatternSet::Any(list) => list,
+        }
+    }
+}
+
+// Written by hand rather than `#[serde(untagged)]`, whose error ("data did not match any
+// variant") would hide which key of a rule was wrong.
+impl<'de> Deserialize<'de> for TermSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = TermSpec;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a pattern, or a map with `match` or `all`")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<TermSpec, E> {
+                Ok(TermSpec::Pattern(v.to_string()))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<TermSpec, A::Error> {
+                let rule =
+                    TermRule::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+                match (&rule.pattern, rule.all.is_empty()) {
+                    (None, true) => Err(serde::de::Error::custom(
+                        "a term written as a map needs `match` (one pattern) or `all` (patterns that occur together)",
+                    )),
+                    (Some(_), false) => Err(serde::de::Error::custom(
+                        "a term has both `match` and `all`; put the pattern of `match` into `all`",
+                    )),
+                    _ => Ok(TermSpec::Rule(rule)),
+                }
+            }
+        }
+        d.deserialize_any(Visitor)
+    }
+}
+
+impl<'de> Deserialize<'de> for PatternSet {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = PatternSet;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a pattern or a list of patterns")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<PatternSet, E> {
+                Ok(PatternSet::One(v.to_string()))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                seq: A,
+            ) -> Result<PatternSet, A::Error> {
+                Vec::<String>::deserialize(serde::de::value::SeqAccessDeserializer::new(seq))
+                    .map(PatternSet::Any)
+            }
+        }
+        d.deserialize_any(Visitor)
+    }
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
@@ -242,21 +356,39 @@ pub enum SafeMessaging {
     Off,
 }
 
-/// A safe-messaging rule: discouraged language and what to say instead.
+/// A safe-messaging rule of the site (`safety.phrases`): discouraged language and what to say
+/// instead. The same `id` as a built-in rule changes that rule.
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PhraseRule {
     pub id: String,
-    /// Regular expression, matched case-insensitively on word boundaries.
+    /// What the rule finds, in Haven's pattern language (as topic terms).
+    #[serde(default, rename = "match")]
+    pub matches: Vec<TermSpec>,
+    /// A regular expression instead of `match`, matched case-insensitively on word boundaries.
     #[serde(default)]
     pub pattern: Option<String>,
+    /// Longer phrases inside which the rule's matches do not count.
+    #[serde(default)]
+    pub except: Vec<String>,
+    /// Patterns that veto the rule's matches in the same sentence.
+    #[serde(default)]
+    pub unless: Vec<String>,
+    /// Only in articles that declare or mention one of these topics.
+    #[serde(default)]
+    pub topics: Option<Vec<String>>,
     #[serde(default)]
     pub replacement: Option<String>,
-    /// `warning`, `error` or `off` (turns a built-in rule off).
+    /// `error`, `warning` or `off` (turns a built-in rule off).
     #[serde(default)]
-    pub severity: Option<String>,
+    pub severity: Option<Level>,
+    #[serde(default)]
+    pub category: Option<String>,
     #[serde(default)]
     pub source: Option<String>,
+    /// Why the wording is discouraged.
+    #[serde(default)]
+    pub message: Option<String>,
 }
 
 /// `review:` — clinical review policy.
@@ -325,6 +457,75 @@ impl Config {
         Ok(config)
     }
 
+    /// Checks the paths the configuration names: `theme` must be a folder name,
+    /// `safety.help_page` and `replace_generated` paths inside the output. `safety.help_page`
+    /// is normalised (`/help//now/` → `help/now`), so that every use of it names the same page.
+    pub fn check_paths(&mut self) -> Result<(), Vec<Diagnostic>> {
+        use crate::write::path;
+        let file = Path::new(CONFIG_FILE);
+        let mut problems = Vec::new();
+        let located = |keys: &[&str], message: String, help: &str| {
+            let (line, column) = self.source.position(keys);
+            Diagnostic::error("invalid-path", message)
+                .in_file(file)
+                .at(line, column)
+                .suggest(help)
+        };
+        let theme = path::site_path(&self.theme).and_then(|name| {
+            if name.contains('/') || name != self.theme {
+                Err(path::PathProblem::NotAName)
+            } else {
+                Ok(name)
+            }
+        });
+        if let Err(problem) = theme {
+            problems.push(located(
+                &["theme"],
+                format!("`theme` `{}` cannot name a theme: {problem}", self.theme),
+                "use the name of a folder in themes/, such as `calm`",
+            ));
+        }
+        // An empty help page is the safety checks' to report.
+        let help_page = self.safety.help_page.trim_matches('/');
+        if !help_page.is_empty() {
+            match path::site_path(help_page) {
+                Ok(normal) => self.safety.help_page = normal,
+                Err(problem) => problems.push(located(
+                    &["safety", "help_page"],
+                    format!(
+                        "`safety.help_page` `{}` cannot name a page of the site: {problem}",
+                        self.safety.help_page
+                    ),
+                    "use a path on the site, such as `get-help` or `support/get-help`",
+                )),
+            }
+        }
+        for (i, name) in self.replace_generated.iter_mut().enumerate() {
+            match path::file_path(name) {
+                Ok(normal) => *name = normal,
+                Err(problem) => {
+                    let (line, column) = self.source.item_position(&["replace_generated"], i);
+                    problems.push(
+                        Diagnostic::error(
+                            "invalid-path",
+                            format!(
+                                "`replace_generated` lists `{name}`, which cannot name a file of the site: {problem}"
+                            ),
+                        )
+                        .in_file(file)
+                        .at(line, column)
+                        .suggest("list generated files by their path in the output, such as `robots.txt`"),
+                    );
+                }
+            }
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(problems)
+        }
+    }
+
     /// The path part of `base_url` without a trailing slash: `""` or `/prefix`.
     pub fn base_path(&self) -> &str {
         // Every URL a page links is built on this, tens of times per page: a few byte
@@ -356,6 +557,143 @@ impl Config {
             path
         )
     }
+}
+
+/// The 1-based line and column of the value at `path` in the YAML `text`: keys of block
+/// mappings (`["safety", "help_page"]`) and, as numbers, the items of block lists
+/// (`["safety", "regions", "US", "resources", "0"]`, located at the item's first character
+/// after `- `). What is not there as a block (a missing key, the items of a flow list
+/// `[a, b]`) is located at the deepest part of the path that is, else at (1, 1).
+///
+/// Only messages need positions, so this reads the text again rather than the parser keeping
+/// them for every value.
+pub fn key_position(text: &str, path: &[&str]) -> (usize, usize) {
+    enum Step<'a> {
+        Key(&'a str),
+        Item(usize),
+    }
+    /// One key or list item of the way to the current line.
+    struct Node<'a> {
+        indent: usize,
+        step: Step<'a>,
+        /// List items seen so far in this node's value.
+        items: usize,
+    }
+    let matches = |stack: &[Node<'_>]| {
+        stack.len() <= path.len()
+            && stack.iter().zip(path).all(|(node, want)| match node.step {
+                Step::Key(key) => key == *want,
+                Step::Item(i) => want.parse() == Ok(i),
+            })
+    };
+    let mut stack: Vec<Node<'_>> = Vec::new();
+    let mut root_items = 0;
+    // Depth and position of the deepest part of the path found so far.
+    let mut best = (0, (1, 1));
+    // Lines of a block scalar (`notice: |`) deeper than this indent are text, not keys.
+    let mut scalar_indent: Option<usize> = None;
+    for (n, line) in text.lines().enumerate() {
+        let mut rest = line.trim_start();
+        let mut indent = line.len() - rest.len();
+        if rest.is_empty() || rest.starts_with('#') {
+            continue;
+        }
+        match scalar_indent {
+            Some(at) if indent > at => continue,
+            _ => scalar_indent = None,
+        }
+        // List items (`- `), and what starts on an item's line: a key (`- name: A`) or an
+        // item of a list in the item (`- - a`).
+        while let Some(after) = rest
+            .strip_prefix('-')
+            .filter(|r| r.is_empty() || r.starts_with([' ', '\t']))
+        {
+            // The previous item of the same list, and anything deeper, are done.
+            while stack.last().is_some_and(|top| {
+                top.indent > indent || (top.indent == indent && matches!(top.step, Step::Item(_)))
+            }) {
+                stack.pop();
+            }
+            let items = stack
+                .last_mut()
+                .map_or(&mut root_items, |top| &mut top.items);
+            let index = *items;
+            *items += 1;
+            let content = after.trim_start();
+            let column = if content.is_empty() || content.starts_with('#') {
+                indent
+            } else {
+                indent + (rest.len() - content.len())
+            };
+            stack.push(Node {
+                indent,
+                step: Step::Item(index),
+                items: 0,
+            });
+            if matches(&stack) && stack.len() > best.0 {
+                best = (stack.len(), (n + 1, column + 1));
+                if best.0 == path.len() {
+                    return best.1;
+                }
+            }
+            rest = content;
+            indent = column;
+        }
+        let Some((key, value)) = mapping_key(rest) else {
+            continue;
+        };
+        while stack.last().is_some_and(|top| top.indent >= indent) {
+            stack.pop();
+        }
+        stack.push(Node {
+            indent,
+            step: Step::Key(key),
+            items: 0,
+        });
+        if matches(&stack) && stack.len() > best.0 {
+            best = (stack.len(), (n + 1, indent + 1));
+            if best.0 == path.len() {
+                return best.1;
+            }
+        }
+        if value.starts_with(['|', '>']) {
+            scalar_indent = Some(indent);
+        }
+    }
+    best.1
+}
+
+/// The position of the `item`-th (0-based) entry of the list at `keys`: the line of `- ` items
+/// of a block list, else the key's own (see [`key_position`]).
+pub fn item_position(text: &str, keys: &[&str], item: usize) -> (usize, usize) {
+    let index = item.to_string();
+    let mut path = keys.to_vec();
+    path.push(&index);
+    key_position(text, &path)
+}
+
+/// The key of a line of a block mapping (`key: value`, `"key": value`) and what follows its
+/// colon; `None` for other lines (a scalar, a flow collection, a continued value).
+fn mapping_key(line: &str) -> Option<(&str, &str)> {
+    let colon_ends = |after: &str| after.is_empty() || after.starts_with([' ', '\t']);
+    let (key, after) = match line.as_bytes().first()? {
+        quote @ (b'"' | b'\'') => {
+            let end = line[1..].find(char::from(*quote))? + 1;
+            (
+                &line[1..end],
+                line[end + 1..].trim_start().strip_prefix(':')?,
+            )
+        }
+        b'{' | b'[' | b'#' | b'&' | b'*' | b'!' | b'|' | b'>' | b'?' => return None,
+        _ => {
+            let colon = line
+                .match_indices(':')
+                .map(|(i, _)| i)
+                .find(|&i| colon_ends(&line[i + 1..]))?;
+            (line[..colon].trim_end(), &line[colon + 1..])
+        }
+    };
+    colon_ends(after).then(|| (key, after.trim_start()))
 }
 
 #[cfg(test)]
@@ -411,7 +749,7 @@ mod tests {
         assert_eq!(at(&["base_url"]), (2, 1));
         assert_eq!(at(&["safety", "help_page"]), (5, 3));
         assert_eq!(at(&["safety", "regions", "US"]), (7, 5));
-        assert_eq!(at(&["safety", "regions", "US", "resources", "1"]), (13, 9));
+        assert_eq!(at(&["safety", "regions", "US", "resources", "1"]), (13, 11));
         assert_eq!(
             at(&["safety", "regions", "US", "resources", "0", "call"]),
             (12, 11)
@@ -421,6 +759,53 @@ mod tests {
         // Not there: the deepest part that is.
         assert_eq!(at(&["safety", "topics"]), (3, 1));
         assert_eq!(at(&["nothing"]), (1, 1));
+    }
+
+    #[test]
+    fn keys_and_list_items_are_located() {
+        let text = "title: T\nsafety:\n  notice: \"x\"\n  # help_page: commented\n  help_page: ../x\nreplace_generated:\n  - robots.txt\n\n  - _headers\nflow: [a, b]\n";
+        assert_eq!(key_position(text, &["safety", "help_page"]), (5, 3));
+        assert_eq!(key_position(text, &["title"]), (1, 1));
+        // Missing: the nearest parent, else the start.
+        assert_eq!(key_position(text, &["safety", "regions"]), (2, 1));
+        assert_eq!(key_position(text, &["nothing"]), (1, 1));
+        assert_eq!(item_position(text, &["replace_generated"], 0), (7, 5));
+        assert_eq!(item_position(text, &["replace_generated"], 1), (9, 5));
+        assert_eq!(item_position(text, &["flow"], 1), (10, 1));
+    }
+
+    #[test]
+    fn paths_in_the_configuration_are_checked_and_normalised() {
+        let text = "title: T\nbase_url: https://e.org\nsafety:\n  help_page: /support//get-help/\n";
+        let mut c = parse(text).unwrap();
+        c.check_paths().unwrap();
+        assert_eq!(c.safety.help_page, "support/get-help");
+        let text = "title: T\nbase_url: https://e.org\ntheme: ../x\nsafety:\n  help_page: a/../../b\nreplace_generated: [\"C:robots.txt\"]\n";
+        let mut c = parse(text).unwrap();
+        let problems = c.check_paths().unwrap_err();
+        let at: Vec<(u32, u32)> = problems.iter().map(|d| (d.line, d.column)).collect();
+        assert_eq!(at, [(3, 1), (5, 3), (6, 1)]);
+        assert!(problems.iter().all(|d| d.code == "invalid-path"));
+    }
+
+    #[test]
+    fn keys_are_located_by_their_parents() {
+        // The same key deeper in the file, or earlier under another parent, is not it.
+        let text = "extra:\n  theme: dark\n  safety:\n    help_page: no\ntheme: calm\nsafety:\n  regions:\n    US:\n      help_page: no\n  help_page: get-help\n";
+        assert_eq!(key_position(text, &["theme"]), (5, 1));
+        assert_eq!(key_position(text, &["safety", "help_page"]), (10, 3));
+        // Text of a block scalar, quoted keys, values with colons, a list at its key's indent.
+        let text = "notice: |\n  call: 988\n  - not an item\nurl: https://e.org/a:b\n\"call\": x\nlist:\n- a\n- name: b\n  call: '1'\nafter: 1\n";
+        assert_eq!(key_position(text, &["call"]), (5, 1));
+        assert_eq!(key_position(text, &["notice", "call"]), (1, 1));
+        assert_eq!(key_position(text, &["list", "1"]), (8, 3));
+        assert_eq!(key_position(text, &["list", "1", "call"]), (9, 3));
+        assert_eq!(key_position(text, &["list", "2"]), (6, 1));
+        assert_eq!(key_position(text, &["after"]), (10, 1));
+        // Lists in lists, and an item whose value starts on the next line.
+        let text = "a:\n  - - x\n    - y\n  -\n    k: v\n";
+        assert_eq!(key_position(text, &["a", "0", "1"]), (3, 7));
+        assert_eq!(key_position(text, &["a", "1", "k"]), (5, 5));
     }
 
     #[test]

@@ -32,11 +32,16 @@ pub struct Diagnostic {
     /// Path as the user knows it (relative to the site root where possible).
     pub file: Option<PathBuf>,
     /// 1-based; 0 when unknown.
-    pub line: usize,
+    pub line: u32,
     /// 1-based; 0 when unknown.
-    pub column: usize,
+    pub column: u32,
     pub message: String,
-    pub suggestion: Option<String>,
+    // Boxed strings keep a `Diagnostic` small enough to return by value in a `Result`.
+    pub suggestion: Option<Box<str>>,
+    /// The rule that found it, for checks with rules of their own (`unsafe-phrase`):
+    /// `<!-- haven:allow RULE -->` and `safety.phrases` in site.yaml name it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule: Option<Box<str>>,
 }
 
 impl Diagnostic {
@@ -49,6 +54,7 @@ impl Diagnostic {
             column: 0,
             message: message.into(),
             suggestion: None,
+            rule: None,
         }
     }
 
@@ -65,14 +71,32 @@ impl Diagnostic {
     }
 
     pub fn at(mut self, line: usize, column: usize) -> Self {
-        self.line = line;
-        self.column = column;
+        self.set_position(line, column);
         self
     }
 
+    pub fn set_position(&mut self, line: usize, column: usize) {
+        // A position past four billion lines or columns is reported as the last one.
+        self.line = u32::try_from(line).unwrap_or(u32::MAX);
+        self.column = u32::try_from(column).unwrap_or(u32::MAX);
+    }
+
     pub fn suggest(mut self, suggestion: impl Into<String>) -> Self {
-        self.suggestion = Some(suggestion.into());
+        self.suggestion = Some(suggestion.into().into_boxed_str());
         self
+    }
+
+    pub fn with_rule(mut self, rule: impl Into<String>) -> Self {
+        self.rule = Some(rule.into().into_boxed_str());
+        self
+    }
+
+    /// `code`, or `code/rule` when a rule found it.
+    pub fn code_and_rule(&self) -> String {
+        match &self.rule {
+            Some(rule) => format!("{}/{rule}", self.code),
+            None => self.code.clone(),
+        }
     }
 
     pub fn is_error(&self) -> bool {
@@ -95,7 +119,13 @@ impl fmt::Display for Diagnostic {
         if let Some(loc) = self.location() {
             write!(f, "{loc}: ")?;
         }
-        write!(f, "{}[{}]: {}", self.severity, self.code, self.message)?;
+        write!(
+            f,
+            "{}[{}]: {}",
+            self.severity,
+            self.code_and_rule(),
+            self.message
+        )?;
         if let Some(s) = &self.suggestion {
             write!(f, "\n  help: {s}")?;
         }
@@ -123,6 +153,39 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (breaks + 1, before[start..].chars().count() + 1)
 }
 
+/// Line and column lookups in one text, for when it has many findings: the line starts are
+/// found once (on first use), then each lookup is a binary search.
+pub struct LineIndex<'a> {
+    text: &'a str,
+    starts: std::cell::OnceCell<Vec<usize>>,
+}
+
+impl<'a> LineIndex<'a> {
+    pub fn new(text: &'a str) -> Self {
+        LineIndex {
+            text,
+            starts: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// The same as [`line_col`]`(text, offset)`.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let text = self.text;
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let starts = self.starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
+                .collect()
+        });
+        let line = starts.partition_point(|&s| s <= offset);
+        let start = starts[line - 1];
+        (line, text[start..offset].chars().count() + 1)
+    }
+}
+
 /// How many line breaks (`\n`) `bytes` has, and where the last one is; eight bytes a step.
 pub fn line_breaks(bytes: &[u8]) -> (usize, Option<usize>) {
     let mut count = 0;
@@ -146,6 +209,15 @@ pub fn line_breaks(bytes: &[u8]) -> (usize, Option<usize>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn line_index_agrees_with_line_col() {
+        let text = "ab\ncé\n\nlast line\n";
+        let index = LineIndex::new(text);
+        for offset in 0..=text.len() + 2 {
+            assert_eq!(index.line_col(offset), line_col(text, offset), "{offset}");
+        }
+    }
 
     #[test]
     fn line_breaks_are_counted_at_every_alignment() {

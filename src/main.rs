@@ -318,6 +318,17 @@ fn build_within(
     };
     let timings = std::env::var_os("HAVEN_TIMINGS").is_some();
     let target = output.unwrap_or_else(|| root.join("public"));
+    let write_error = |e: haven::write::WriteError| vec![e.to_diagnostic()];
+    // Before anything else: a build stopped in the middle of its swap may have left the site
+    // beside its folder, and it must be back in place even if this build fails.
+    if let Some(from) = haven::write::recover(&target).map_err(write_error)? {
+        eprintln!(
+            "{} {} was missing after an interrupted build; restored it from {}",
+            paint(AnsiColor::Yellow, "note:"),
+            display_target(root, &target),
+            from.display()
+        );
+    }
     // Pages go to a temporary folder as they are rendered; it replaces the output only when
     // the whole site rendered (dropping the writer gives it back otherwise). When there is a
     // previous build, the folder is prepared (taking up that build's tree and checking it
@@ -349,7 +360,6 @@ fn build_within(
     let mut warnings = site.warnings.clone();
     warnings.extend(report.diagnostics);
     print_warnings_capped(root, &warnings);
-    let write_error = |e: haven::write::WriteError| vec![Diagnostic::error("write", e.to_string())];
     let writer = early_writer
         .unwrap_or_else(|| haven::write::SiteWriter::create(&target, root))
         .map_err(write_error)?;
@@ -628,7 +638,7 @@ pub(crate) fn print_diagnostics(root: &Path, diagnostics: &[Diagnostic]) {
         let _ = writeln!(
             out,
             "{}: {}",
-            paint(color, &format!("{label}[{}]", d.code)),
+            paint(color, &format!("{label}[{}]", d.code_and_rule())),
             d.message
         );
         if let Some(loc) = d.location() {
@@ -640,8 +650,9 @@ pub(crate) fn print_diagnostics(root: &Path, diagnostics: &[Diagnostic]) {
                 let _ = writeln!(out, "  {pad} {bar}");
                 let _ = writeln!(out, "  {} {bar} {line}", paint(AnsiColor::Blue, &num));
                 // Under the shown part of the line only (see `SourceLines::line`).
-                if d.column > 0 && d.column <= line.chars().count() + 1 {
-                    let caret = " ".repeat(d.column - 1);
+                let column = d.column as usize;
+                if column > 0 && column <= line.chars().count() + 1 {
+                    let caret = " ".repeat(column - 1);
                     let _ = writeln!(out, "  {pad} {bar} {caret}{}", paint(color, "^"));
                 }
             }
@@ -723,7 +734,7 @@ impl<'a> SourceLines<'a> {
             self.file = Some((path.clone(), text));
         }
         let text = self.file.as_ref()?.1.as_ref()?;
-        let line = text.lines().nth(d.line - 1)?;
+        let line = text.lines().nth(d.line as usize - 1)?;
         Some(
             line.trim_end_matches('\r')
                 .replace('\t', " ")

@@ -129,7 +129,8 @@ pub fn new_article(
     let config = crate::site::load_config(&crate::site::LoadOptions {
         root: root.to_path_buf(),
         ..Default::default()
-    })?;
+    })
+    .map_err(|mut problems| problems.swap_remove(0))?;
     let section = section.trim_matches('/');
     let section_dir = root.join("content").join(section);
     if !section_dir.join("_index.md").is_file() {

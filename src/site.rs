@@ -138,6 +138,20 @@ pub struct CopiedFile {
     /// Path in the output, e.g. `css/style.css`.
     pub output: String,
     pub source: FileSource,
+    /// The file as messages name it (`static/css/style.css`, `content/a/photo.png`).
+    pub shown: PathBuf,
+    pub from: CopiedFrom,
+}
+
+/// The folder a copied file comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CopiedFrom {
+    /// `content/` (page bundles and other files).
+    Content,
+    /// The theme's `static/`.
+    Theme,
+    /// The site's `static/`.
+    Static,
 }
 
 /// Where a copied file's bytes come from.
@@ -187,8 +201,15 @@ fn display_path(root: &Path, path: &Path) -> PathBuf {
     path.strip_prefix(root).unwrap_or(path).to_path_buf()
 }
 
-/// Loads `site.yaml`, with `--base-url` applied.
-pub fn load_config(options: &LoadOptions) -> Result<Config, Diagnostic> {
+/// Loads `site.yaml`, with `--base-url` applied, and checks the paths it names.
+pub fn load_config(options: &LoadOptions) -> Result<Config, Vec<Diagnostic>> {
+    let mut config = read_config(options).map_err(|d| vec![d])?;
+    config.check_paths()?;
+    Ok(config)
+}
+
+/// `site.yaml` parsed, with `--base-url` applied.
+fn read_config(options: &LoadOptions) -> Result<Config, Diagnostic> {
     let path = options.root.join(CONFIG_FILE);
     if let Ok(meta) = std::fs::metadata(&path)
         && meta.len() > crate::limits::MAX_CONFIG_BYTES
@@ -359,7 +380,14 @@ impl Assembled<'_> {
             mut errors,
             reusable,
         } = self;
-        errors.extend(site.render_markdown(reusable, sink));
+        // A site with errors is rendered for its other problems, but written nowhere.
+        let sink = sink.filter(|_| !errors.iter().any(Diagnostic::is_error));
+        let mut problems = site.render_markdown(reusable, sink);
+        // Once writing fails (a full disk), every later page fails the same way: the first
+        // says it.
+        let mut said = false;
+        problems.retain(|d| d.code != "write" || !std::mem::replace(&mut said, true));
+        errors.extend(problems);
         for p in &site.pages {
             errors.extend(p.rendered.diagnostics.iter().cloned());
         }
@@ -481,7 +509,7 @@ impl Site {
         reuse: Option<&Reuse<'a>>,
     ) -> Result<Assembled<'a>, Vec<Diagnostic>> {
         let root = options.root.clone();
-        let config = load_config(options).map_err(|d| vec![d])?;
+        let config = load_config(options)?;
         let theme = Theme::locate(&root, &config.theme).map_err(|d| {
             let (line, column) = config.source.position(&["theme"]);
             vec![d.at(line, column)]
@@ -498,7 +526,7 @@ impl Site {
         }
         let entries = match reuse {
             Some(r) if !r.rediscover => Arc::clone(&r.previous.entries),
-            _ => Arc::new(content::discover(&content_dir).map_err(|d| vec![d])?),
+            _ => Arc::new(content::discover(&content_dir, &root)?),
         };
         // The safety checks' rules compile (tens of milliseconds of regex building) while the
         // content is read.
@@ -604,6 +632,15 @@ impl Site {
             errors.extend(check_front(p));
         }
 
+        // Paths from file names, slugs and aliases must stay inside the output; until they
+        // do, the site's plan is not checked (an escaping path would only add confusion).
+        let mut path_problems: Vec<Diagnostic> =
+            sections.iter().filter_map(check_section_path).collect();
+        path_problems.extend(pages.iter().filter_map(check_page_path));
+        for p in &pages {
+            path_problems.extend(check_aliases(p));
+        }
+
         // Bundle files travel with their page; other content files are copied as-is.
         let page_by_bundle: HashMap<String, usize> = pages
             .iter()
@@ -613,6 +650,11 @@ impl Site {
             .collect();
         let mut copied = Vec::new();
         for asset in loaded.assets {
+            let shown = PathBuf::from("content").join(&asset);
+            if let Err(problem) = crate::write::path::file_path(&asset) {
+                path_problems.push(file_name_problem(&shown, &problem));
+                continue;
+            }
             let mut dir = parent_dir(&asset);
             let owner = loop {
                 if let Some(&i) = page_by_bundle.get(dir) {
@@ -623,107 +665,76 @@ impl Site {
                 }
                 dir = parent_dir(dir);
             };
-            match owner {
+            let output = match owner {
                 Some((i, dir)) => {
                     let rel = asset[dir.len()..].trim_start_matches('/');
-                    copied.push(CopiedFile {
-                        output: format!("{}{rel}", &pages[i].path[1..]),
-                        source: FileSource::Disk(content_dir.join(&asset)),
-                    });
                     pages[i].assets.push(asset.clone());
+                    format!("{}{rel}", &pages[i].path[1..])
                 }
-                None => copied.push(CopiedFile {
-                    output: asset.clone(),
-                    source: FileSource::Disk(content_dir.join(&asset)),
-                }),
-            }
+                None => asset.clone(),
+            };
+            copied.push(CopiedFile {
+                output,
+                source: FileSource::Disk(content_dir.join(&asset)),
+                shown,
+                from: CopiedFrom::Content,
+            });
         }
 
-        // URL map and duplicate detection.
+        // The URL map; duplicates are found with the rest of the output plan.
         let mut urls = HashMap::new();
         let mut page_index = HashMap::with_capacity(pages.len());
-        let mut owners: BTreeMap<String, PathBuf> = BTreeMap::new();
-        let mut claim = |path: &str, file: &Path, errors: &mut Vec<Diagnostic>| {
-            if let Some(first) = owners.get(path) {
-                errors.push(
-                    Diagnostic::error(
-                        "duplicate-url",
-                        format!(
-                            "{} and {} both map to the URL {path}",
-                            first.display(),
-                            file.display()
-                        ),
-                    )
-                    .in_file(file)
-                    .suggest("give one of them another `slug`, or rename the file"),
-                );
-            } else {
-                owners.insert(path.to_string(), file.to_path_buf());
-            }
-        };
         // Taxonomies are gathered on the other core meanwhile: neither needs the other.
         let (taxonomies, ()) = rayon::join(
             || build_taxonomies(&pages),
             || {
                 for s in &sections {
-                    let file = s
-                        .source
-                        .as_ref()
-                        .map(|p| p.file.clone())
-                        .unwrap_or_else(|| PathBuf::from("content/_index.md"));
-                    claim(&s.path, &file, &mut errors);
                     urls.insert(s.content_path(), s.path.clone());
                 }
                 for (i, p) in pages.iter().enumerate() {
-                    claim(&p.path, &p.source.file, &mut errors);
                     urls.insert(p.content_path().to_string(), p.path.to_string());
                     page_index.insert(p.content_path().to_string(), i);
                 }
-                for p in &pages {
-                    for alias in &p.front().aliases {
-                        let alias_path = normalise_alias(alias);
-                        claim(&alias_path, &p.source.file, &mut errors);
-                    }
-                }
             },
         );
-        for t in &taxonomies {
-            let file = PathBuf::from(format!("(taxonomy {})", t.name));
-            claim(&t.path(), &file, &mut errors);
-            for term in &t.terms {
-                claim(&format!("/{}/{}/", t.name, term.slug), &file, &mut errors);
-            }
-        }
+        path_problems.extend(check_term_paths(&taxonomies, &pages));
 
-        // Static files: theme first, then the site's own (which win).
-        copied.extend(theme.static_files().map_err(|d| vec![d])?);
+        // Static files: the theme's, then the site's own, which replace the theme's of the
+        // same name (as a site's templates replace the theme's).
+        let theme_static = theme.static_files(&root)?;
         let site_static = root.join("static");
+        let mut own = Vec::new();
         if site_static.is_dir() {
-            for entry in walkdir::WalkDir::new(&site_static).sort_by_file_name() {
-                let entry = entry.map_err(|e| {
-                    vec![
-                        Diagnostic::error("io", format!("cannot read static/: {e}"))
-                            .in_file("static"),
-                    ]
-                })?;
-                if entry.file_type().is_file()
-                    && !content::is_ignored(&entry.file_name().to_string_lossy())
-                {
-                    let rel = entry
-                        .path()
-                        .strip_prefix(&site_static)
-                        .unwrap_or(entry.path());
-                    copied.push(CopiedFile {
-                        output: rel.to_string_lossy().replace('\\', "/"),
-                        source: FileSource::Disk(entry.path().to_path_buf()),
-                    });
-                }
+            let keep = |name: &str, is_dir: bool| is_dir || !content::is_ignored(name);
+            let walk = crate::walk::Walk {
+                root: &root,
+                display: Path::new("static"),
+                keep: &keep,
+            };
+            for found in walk.files(&site_static)? {
+                own.push(CopiedFile {
+                    shown: PathBuf::from("static").join(&found.rel),
+                    output: found.rel,
+                    source: FileSource::Disk(found.path),
+                    from: CopiedFrom::Static,
+                });
             }
         }
-        // Later entries win: keep the last copy of each output path.
-        let mut seen = std::collections::HashSet::new();
-        copied.reverse();
-        copied.retain(|c| seen.insert(c.output.clone()));
+        let replaced: std::collections::HashSet<&str> =
+            own.iter().map(|c| c.output.as_str()).collect();
+        copied.extend(
+            theme_static
+                .into_iter()
+                .filter(|c| !replaced.contains(c.output.as_str())),
+        );
+        copied.extend(own);
+        for c in &copied {
+            if c.from != CopiedFrom::Content
+                && let Err(problem) = crate::write::path::file_path(&c.output)
+            {
+                path_problems.push(file_name_problem(&c.shown, &problem));
+            }
+        }
         copied.sort_by(|a, b| a.output.cmp(&b.output));
         let assets =
             fingerprint_static(&mut copied, &content_dir, options.serve).map_err(|d| vec![d])?;
@@ -771,6 +782,11 @@ impl Site {
             today,
         };
         site.assign_pages_to_sections();
+        if path_problems.is_empty() {
+            errors.extend(crate::plan::check(&site));
+        } else {
+            errors.extend(path_problems);
+        }
         Ok(Assembled {
             site,
             errors,
@@ -1088,7 +1104,8 @@ impl Site {
                         format!("link to `{}`, which does not exist", link.target),
                     )
                     .in_file(file);
-                    (d.line, d.column) = at();
+                    let (line, column) = at();
+                    d.set_position(line, column);
                     let best = if guess() {
                         crate::yaml::closest(&link.target, &known()).map(str::to_string)
                     } else {
@@ -1118,7 +1135,8 @@ impl Site {
                         format!("`{}` has no heading with the id `#{anchor}`", link.target),
                     )
                     .in_file(file);
-                    (d.line, d.column) = at();
+                    let (line, column) = at();
+                    d.set_position(line, column);
                     let best = if guess() {
                         crate::yaml::closest(anchor, target_anchors)
                     } else {
@@ -1224,14 +1242,160 @@ pub fn sort_pages(list: &mut [usize], pages: &[Page], sort_by: SortBy) {
     }
 }
 
-/// `old/path` or `/old/path` → `/old/path/` (a path ending in `.html` is kept as is).
-pub fn normalise_alias(alias: &str) -> String {
-    let trimmed = alias.trim().trim_start_matches('/');
-    if trimmed.ends_with(".html") {
-        format!("/{trimmed}")
-    } else {
-        format!("/{}/", trimmed.trim_end_matches('/'))
+/// An alias as a site path: `old/path` or `/old/path` → `/old/path/` (a path ending in
+/// `.html` is kept as is, `/` is the home page); an error if it cannot name a file below the
+/// output (see [`crate::write::path::site_path`]).
+pub fn alias_path(alias: &str) -> Result<String, crate::write::path::PathProblem> {
+    let alias = alias.trim();
+    if !alias.is_empty() && alias.bytes().all(|b| b == b'/') {
+        return Ok("/".to_string());
     }
+    let path = crate::write::path::site_path(alias)?;
+    Ok(if path.ends_with(".html") {
+        format!("/{path}")
+    } else {
+        format!("/{path}/")
+    })
+}
+
+/// Invalid aliases of a page, each at its line.
+fn check_aliases(page: &Page) -> Vec<Diagnostic> {
+    let src = &page.source;
+    let front = src.text.get(..src.body_offset).unwrap_or("");
+    page.front()
+        .aliases
+        .iter()
+        .enumerate()
+        .filter_map(|(j, alias)| {
+            let problem = alias_path(alias).err()?;
+            let (line, column) = crate::config::item_position(front, &["aliases"], j);
+            Some(
+                Diagnostic::error(
+                    "invalid-path",
+                    format!("the alias `{alias}` cannot name a page of the site: {problem}"),
+                )
+                .in_file(&src.file)
+                .at(line, column)
+                .suggest("an alias is an old path on this site, such as `/old/grounding/` or `/old/page.html`"),
+            )
+        })
+        .collect()
+}
+
+/// A page whose URL has an empty part (a file or folder name without letters or digits) or
+/// one too long for a file name.
+fn check_page_path(page: &Page) -> Option<Diagnostic> {
+    if page.source.text.is_empty() {
+        // The generated Get Help page: its path is `safety.help_page`, checked with site.yaml.
+        return None;
+    }
+    let src = &page.source;
+    let from_slug = page.front().slug.is_some();
+    let problem = if page.slug.is_empty() {
+        Some(if from_slug {
+            format!(
+                "the slug `{}` has no letters or digits to make a URL from",
+                page.front().slug.as_deref().unwrap_or_default()
+            )
+        } else {
+            "the file's name has no letters or digits to make a URL from".to_string()
+        })
+    } else if page.path.contains("//") {
+        // An empty folder slug: reported with the folder's section when it has one.
+        Some(
+            "a folder it is in has no letters or digits in its name to make a URL from".to_string(),
+        )
+    } else {
+        crate::write::path::site_path(&page.path)
+            .err()
+            .map(|problem| {
+                format!(
+                    "its URL {} cannot be a path of the site: {problem}",
+                    page.path
+                )
+            })
+    }?;
+    let line = if from_slug {
+        crate::config::key_position(src.text.get(..src.body_offset).unwrap_or(""), &["slug"]).0
+    } else {
+        0
+    };
+    Some(
+        Diagnostic::error("invalid-path", problem)
+            .in_file(&src.file)
+            .at(line, 0)
+            .suggest(if from_slug {
+                "give the page a `slug` of letters, digits and dashes"
+            } else {
+                "rename the file or folder with letters, digits and dashes, or give the page a `slug`"
+            }),
+    )
+}
+
+/// A section whose folder names give an empty part of its URL.
+fn check_section_path(section: &Section) -> Option<Diagnostic> {
+    let src = section.source.as_ref()?;
+    if !section.path.contains("//") {
+        return None;
+    }
+    Some(
+        Diagnostic::error(
+            "invalid-path",
+            format!(
+                "the folder content/{} has no letters or digits in its name to make a URL from",
+                section.dir
+            ),
+        )
+        .in_file(&src.file)
+        .suggest("rename the folder with letters, digits and dashes"),
+    )
+}
+
+/// Terms whose names give no URL (`tags: ["!!!"]`), at the first file that uses them.
+fn check_term_paths(taxonomies: &[Taxonomy], pages: &[Page]) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for t in taxonomies {
+        for term in &t.terms {
+            let problem = if term.slug.is_empty() {
+                "has no letters or digits to make a URL from".to_string()
+            } else if let Err(problem) = crate::write::path::site_path(&term.slug) {
+                format!("cannot be a path of the site: {problem}")
+            } else {
+                continue;
+            };
+            let (kind, key) = if t.name == "tags" {
+                ("tag", "tags")
+            } else {
+                ("category", "category")
+            };
+            let mut d = Diagnostic::error(
+                "invalid-path",
+                format!("the {kind} `{}` {problem}", term.name),
+            )
+            .suggest(format!("name the {kind} with letters or digits"));
+            if let Some(p) = term.pages.iter().min().map(|&i| &pages[i]) {
+                let front = p.source.text.get(..p.source.body_offset).unwrap_or("");
+                d = d
+                    .in_file(&p.source.file)
+                    .at(crate::config::key_position(front, &[key]).0, 0);
+            }
+            out.push(d);
+        }
+    }
+    out
+}
+
+/// A copied file whose name cannot be written below the output.
+fn file_name_problem(shown: &Path, problem: &crate::write::path::PathProblem) -> Diagnostic {
+    Diagnostic::error(
+        "invalid-path",
+        format!(
+            "the name of {} cannot be a path of the site: {problem}",
+            shown.display()
+        ),
+    )
+    .in_file(shown)
+    .suggest("rename it with letters, digits, dashes and dots")
 }
 
 fn generated_help_page(config: &Config, help_path: &str) -> Page {
@@ -1524,8 +1688,18 @@ mod tests {
 
     #[test]
     fn aliases_are_normalised() {
-        assert_eq!(normalise_alias("old/grounding"), "/old/grounding/");
-        assert_eq!(normalise_alias("/old/grounding/"), "/old/grounding/");
-        assert_eq!(normalise_alias("/old/page.html"), "/old/page.html");
+        let path = |alias: &str| alias_path(alias).unwrap();
+        assert_eq!(path("old/grounding"), "/old/grounding/");
+        assert_eq!(path("/old/grounding/"), "/old/grounding/");
+        assert_eq!(path(" //old//grounding "), "/old/grounding/");
+        assert_eq!(path("/old/page.html"), "/old/page.html");
+        assert_eq!(
+            path("/articles/grief/index.html"),
+            "/articles/grief/index.html"
+        );
+        assert_eq!(path("/"), "/");
+        assert!(alias_path("../../escaped").is_err());
+        assert!(alias_path("").is_err());
+        assert!(alias_path("C:\\x").is_err());
     }
 }

@@ -4,7 +4,7 @@
 //! into the binary, so a site (or `haven init`) works with nothing but the `haven` executable.
 
 use crate::diagnostics::Diagnostic;
-use crate::site::{CopiedFile, FileSource};
+use crate::site::{CopiedFile, CopiedFrom, FileSource};
 use include_dir::{Dir, include_dir};
 use std::path::{Path, PathBuf};
 
@@ -85,33 +85,31 @@ impl Theme {
         }
     }
 
-    pub fn static_files(&self) -> Result<Vec<CopiedFile>, Diagnostic> {
+    /// The theme's static files; symbolic links are followed inside the site's folder `root`
+    /// only (see [`crate::walk`]).
+    pub fn static_files(&self, root: &Path) -> Result<Vec<CopiedFile>, Vec<Diagnostic>> {
         match self {
             Theme::Disk { dir, .. } => {
                 let static_dir = dir.join("static");
-                let mut out = Vec::new();
-                if static_dir.is_dir() {
-                    for entry in walkdir::WalkDir::new(&static_dir).sort_by_file_name() {
-                        let entry = entry.map_err(|e| {
-                            Diagnostic::error(
-                                "io",
-                                format!("cannot read the theme's static files: {e}"),
-                            )
-                            .in_file(self.display_dir().join("static"))
-                        })?;
-                        if entry.file_type().is_file() {
-                            let rel = entry
-                                .path()
-                                .strip_prefix(&static_dir)
-                                .unwrap_or(entry.path());
-                            out.push(CopiedFile {
-                                output: rel.to_string_lossy().replace('\\', "/"),
-                                source: FileSource::Disk(entry.path().to_path_buf()),
-                            });
-                        }
-                    }
+                if !static_dir.is_dir() {
+                    return Ok(Vec::new());
                 }
-                Ok(out)
+                let display = self.display_dir().join("static");
+                let walk = crate::walk::Walk {
+                    root,
+                    display: &display,
+                    keep: &|_, _| true,
+                };
+                Ok(walk
+                    .files(&static_dir)?
+                    .into_iter()
+                    .map(|found| CopiedFile {
+                        shown: display.join(&found.rel),
+                        output: found.rel,
+                        source: FileSource::Disk(found.path),
+                        from: CopiedFrom::Theme,
+                    })
+                    .collect())
             }
             Theme::Embedded => {
                 let mut out = Vec::new();
@@ -146,9 +144,12 @@ fn collect_embedded(dir: &Dir<'static>, out: &mut Vec<TemplateFile>) {
 fn collect_embedded_files(dir: &Dir<'static>, out: &mut Vec<CopiedFile>) {
     for file in dir.files() {
         if let Ok(rel) = file.path().strip_prefix("static") {
+            let output = rel.to_string_lossy().replace('\\', "/");
             out.push(CopiedFile {
-                output: rel.to_string_lossy().replace('\\', "/"),
+                shown: PathBuf::from("(built-in theme calm)/static").join(&output),
+                output,
                 source: FileSource::Embedded(file.contents()),
+                from: CopiedFrom::Theme,
             });
         }
     }

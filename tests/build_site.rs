@@ -308,8 +308,9 @@ fn previous_outputs_are_removed_after_the_new_site_is_in_place() {
     let f = Fixture::new();
     f.build().assert_ok();
     // One left behind by an interrupted build, and a folder that only looks like one.
-    f.write(".public.haven-old-1-2/.haven-output", "marker");
-    f.write(".public.haven-old-1-2/index.html", "old");
+    // (No process has a number above 2^22: the one that left it has ended.)
+    f.write(".public.haven-old-4194305-2/.haven-output", "marker");
+    f.write(".public.haven-old-4194305-2/index.html", "old");
     f.write(".public.haven-old-9-9/notes.txt", "not Haven's");
     f.build().assert_ok();
     assert!(f.path("public/index.html").is_file());
@@ -348,9 +349,20 @@ fn changes_made_to_a_built_site_are_undone_by_the_build_that_reuses_it() {
     let edited = home.replacen("<title>", "<TITLE>", 1);
     assert_ne!(edited, home);
     f.write("public/index.html", &edited);
+    std::fs::remove_file(f.path("public/sitemap.xml")).unwrap();
+    // Files Haven did not write are never swapped away: the build refuses, naming them, and
+    // leaves the site as it is.
     f.write("public/extra.txt", "not part of the site");
     f.write("public/articles/new/index.html", "not part of the site");
-    std::fs::remove_file(f.path("public/sitemap.xml")).unwrap();
+    let edited_site = snapshot(&f.path("public"));
+    f.build().assert_error(&[
+        "error[write]: refusing to replace",
+        "public: it holds files that Haven did not write there: articles/new/, extra.txt",
+        "move the files you want published into static/",
+    ]);
+    assert_eq!(snapshot(&f.path("public")), edited_site);
+    std::fs::remove_file(f.path("public/extra.txt")).unwrap();
+    std::fs::remove_dir_all(f.path("public/articles/new")).unwrap();
     f.build().assert_ok();
     assert_eq!(snapshot(&f.path("public")), site);
     f.build().assert_ok();

@@ -54,7 +54,7 @@ fn json_diagnostics_have_every_field() {
     let f = Fixture::new();
     f.write(
         "content/articles/sleep.md",
-        &with_body("I felt suicidal last year.", ""),
+        &with_body("I drank alcohol most nights last year.", ""),
     );
     let (code, v) = check_json(&f, &[]);
     assert_eq!(code, 0, "warnings alone pass without --deny-warnings");
@@ -74,10 +74,65 @@ fn json_diagnostics_have_every_field() {
     assert_eq!(d["severity"], "warning");
     assert_eq!(d["file"], "content/articles/sleep.md");
     assert_eq!(d["line"], 11);
-    assert_eq!(d["column"], 8);
-    assert!(d["suggestion"].as_str().unwrap().contains("`suicide`"));
+    assert_eq!(d["column"], 9);
+    assert!(
+        d["suggestion"]
+            .as_str()
+            .unwrap()
+            .contains("`substance-use`")
+    );
     let (code, _) = check_json(&f, &["--deny-warnings"]);
     assert_eq!(code, 1);
+}
+
+#[test]
+fn an_undeclared_high_risk_topic_is_an_error_that_stops_the_build() {
+    let f = Fixture::new();
+    f.write(
+        "content/articles/sleep.md",
+        &with_body("Last winter he took his own life.", ""),
+    );
+    let (code, v) = check_json(&f, &[]);
+    assert_eq!(code, 1, "{v:#}");
+    let d = &v["diagnostics"][0];
+    assert_eq!(d["code"], "undeclared-topic");
+    assert_eq!(d["severity"], "error");
+    assert_eq!(
+        (d["line"].as_u64(), d["column"].as_u64()),
+        (Some(11), Some(16))
+    );
+    assert!(d["message"].as_str().unwrap().contains("took his own life"));
+    assert!(d["suggestion"].as_str().unwrap().contains("`suicide`"));
+    f.build().assert_error(&[
+        "error[undeclared-topic]",
+        "content/articles/sleep.md:11:16",
+        "add `suicide` to `content_warnings`",
+    ]);
+    assert!(!f.path("public").exists(), "a refused build writes nothing");
+    // Declared: it builds.
+    f.write(
+        "content/articles/sleep.md",
+        &with_body(
+            "Last winter he took his own life.",
+            "content_warnings: [suicide]\n",
+        ),
+    );
+    f.build().assert_ok();
+    // A site can lower the level per topic.
+    f.write(
+        "content/articles/sleep.md",
+        &with_body("Last winter he took his own life.", ""),
+    );
+    f.write(
+        "site.yaml",
+        &common::SITE_YAML.replace(
+            "      terms: [\"suicid*\", \"kill myself\"]",
+            "      terms: [\"suicid*\", \"kill myself\"]\n      undeclared: warning",
+        ),
+    );
+    let (code, v) = check_json(&f, &[]);
+    assert_eq!(code, 0, "{v:#}");
+    assert_eq!(v["diagnostics"][0]["severity"], "warning");
 }
 
 #[test]
@@ -207,7 +262,7 @@ fn unsafe_phrase_positive_negative_and_allowed_quote() {
         &common::SITE_YAML.replace("  disclaimer:", "  safe_messaging: error\n  disclaimer:"),
     );
     f.build()
-        .assert_error(&["error[unsafe-phrase]", "died by suicide"]);
+        .assert_error(&["error[unsafe-phrase/committed-suicide]", "died by suicide"]);
 }
 
 #[test]

@@ -175,7 +175,7 @@ fn located(d: &Diagnostic, file: &Path, text: &str) -> Result<(), TestCaseError>
     prop_assert_eq!(d.file.as_deref(), Some(file), "{}", d);
     let lines = text.split('\n').count();
     prop_assert!(
-        d.line >= 1 && d.line <= lines + 1,
+        d.line >= 1 && d.line as usize <= lines + 1,
         "line {} of {}: {}",
         d.line,
         lines,

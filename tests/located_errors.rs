@@ -37,7 +37,7 @@ fn site_yaml_values_that_parse_but_are_wrong() {
         &[
             "error[no-crisis-resources]",
             "has no way to reach it",
-            "site.yaml:14:9",
+            "site.yaml:14:11",
         ],
     );
     f.write(

@@ -430,11 +430,49 @@ fn headers_file_sets_security_headers_the_theme_satisfies() {
 }
 
 #[test]
-fn a_site_file_replaces_a_generated_one() {
+fn a_site_file_replaces_a_generated_one_only_when_site_yaml_says_so() {
     let f = Fixture::new();
+    f.build().assert_ok();
+    let generated = f.read("public/robots.txt");
+    let not_found = f.read("public/404.html");
     f.write("static/robots.txt", "User-agent: *\nDisallow: /\n");
+    f.write("static/404.html", "<p>Not here.</p>\n");
+    f.build().assert_error(&[
+        "error[output-collision]: two things want to write 404.html: the 404 page Haven generates (template 404.html) and the file static/404.html",
+        "error[output-collision]: two things want to write robots.txt: the robots.txt Haven generates and the file static/robots.txt",
+        "--> static/robots.txt",
+        "add `replace_generated: [robots.txt]` to site.yaml",
+    ]);
+    assert_eq!(f.read("public/robots.txt"), generated);
+
+    f.write(
+        "site.yaml",
+        &format!(
+            "{}replace_generated: [robots.txt, 404.html]\n",
+            common::SITE_YAML
+        ),
+    );
     f.build().assert_ok();
     assert_eq!(f.read("public/robots.txt"), "User-agent: *\nDisallow: /\n");
+    assert_eq!(f.read("public/404.html"), "<p>Not here.</p>\n");
+    assert_ne!(not_found, f.read("public/404.html"));
+
+    // Only files Haven generates, and only with a static file to take their place.
+    f.write(
+        "site.yaml",
+        &format!(
+            "{}replace_generated:\n  - robots.txt\n  - about/index.html\n  - _headers\n",
+            common::SITE_YAML
+        ),
+    );
+    std::fs::remove_file(f.path("static/404.html")).unwrap();
+    let lines = common::SITE_YAML.lines().count();
+    f.build().assert_error(&[
+        "error[invalid-replace]: `replace_generated` lists `about/index.html`, which Haven does not generate for this site",
+        &format!("site.yaml:{}:5", lines + 3),
+        "error[invalid-replace]: `replace_generated` lists `_headers`, but no static file replaces it",
+        &format!("site.yaml:{}:5", lines + 4),
+    ]);
 }
 
 #[test]

@@ -140,8 +140,12 @@ pub fn split<'a>(text: &'a str, file: &Path) -> Result<Split<'a>, Diagnostic> {
 
 /// Parses the front matter of a page.
 pub fn parse_page(split: &Split<'_>, file: &Path) -> Result<PageFront, Diagnostic> {
-    let front: PageFront = parse(split, file)?;
     use crate::limits::{MAX_ALIASES, MAX_LIST_ITEMS, MAX_TAGS};
+    let mut front: PageFront = parse(split, file)?;
+    // A blank category or tag (`category: ""`, as `haven new article` writes it) is none: it
+    // would make a term without a URL.
+    front.category = front.category.filter(|c| !c.trim().is_empty());
+    front.tags.retain(|t| !t.trim().is_empty());
     let lists: [(&str, usize, usize, &str); 4] = [
         (
             "tags",
@@ -212,14 +216,7 @@ fn too_long(
 /// 1-based line in the file of a top-level front matter key (the first line of the front
 /// matter if it is not found).
 fn key_line(split: &Split<'_>, key: &str) -> usize {
-    split
-        .front
-        .lines()
-        .position(|l| {
-            l.strip_prefix(key)
-                .is_some_and(|rest| rest.trim_start().starts_with(':'))
-        })
-        .map_or(split.front_line, |i| split.front_line + i)
+    split.front_line + crate::config::key_position(split.front, &[key]).0 - 1
 }
 
 /// Parses the front matter of a section.
@@ -341,6 +338,14 @@ mod tests {
         let e = parse_page(&s, file()).unwrap_err();
         assert_eq!(e.line, 3, "{e}");
         assert!(e.message.contains("date"), "{e}");
+    }
+
+    #[test]
+    fn a_blank_category_or_tag_is_none() {
+        let text = "---\ntitle: A\ncategory: \"  \"\ntags: [\"\", sleep, \" \"]\n---\n";
+        let f = parse_page(&split(text, file()).unwrap(), file()).unwrap();
+        assert_eq!(f.category, None);
+        assert_eq!(f.tags, ["sleep"]);
     }
 
     #[test]

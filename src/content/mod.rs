@@ -42,40 +42,30 @@ pub fn is_ignored(name: &str) -> bool {
         || name == "Thumbs.db"
 }
 
-/// Lists `content/` (sorted, so everything downstream is deterministic).
-pub fn discover(content_dir: &Path) -> Result<Vec<Entry>, Diagnostic> {
-    let mut entries = Vec::new();
-    // Sorted once at the end: walkdir's own sorting takes each name apart from its path on
-    // every comparison, which was most of the time spent discovering ten thousand files.
-    let walker = walkdir::WalkDir::new(content_dir)
+/// Lists `content/` (sorted, so everything downstream is deterministic). Symbolic links are
+/// followed inside the site's folder `root` only (see [`crate::walk`]).
+pub fn discover(content_dir: &Path, root: &Path) -> Result<Vec<Entry>, Vec<Diagnostic>> {
+    let keep = |name: &str, _: bool| !is_ignored(name);
+    let walk = crate::walk::Walk {
+        root,
+        display: Path::new("content"),
+        keep: &keep,
+    };
+    let mut entries: Vec<Entry> = walk
+        .files(content_dir)?
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()));
-    for entry in walker {
-        let entry = entry.map_err(|e| {
-            Diagnostic::error("io", format!("cannot read the content folder: {e}"))
-                .in_file(e.path().unwrap_or(content_dir))
-        })?;
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let rel = entry
-            .path()
-            .strip_prefix(content_dir)
-            .unwrap_or(entry.path());
-        let content_path = rel
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/");
-        let name = entry.file_name().to_string_lossy();
-        entries.push(if name == "_index.md" {
-            Entry::Section { content_path }
-        } else if name.ends_with(".md") {
-            Entry::Page { content_path }
-        } else {
-            Entry::Asset { content_path }
-        });
-    }
+        .map(|found| {
+            let content_path = found.rel;
+            let name = content_path.rsplit('/').next().unwrap_or(&content_path);
+            if name == "_index.md" {
+                Entry::Section { content_path }
+            } else if name.ends_with(".md") {
+                Entry::Page { content_path }
+            } else {
+                Entry::Asset { content_path }
+            }
+        })
+        .collect();
     // Folder by folder, names in order (a folder's files where the folder's name sorts): the
     // order of the paths with their slashes made the smallest character.
     entries.sort_by_cached_key(|e| e.content_path().replace('/', "\0"));
@@ -329,7 +319,7 @@ mod tests {
             std::fs::create_dir_all(path.parent().expect("a folder")).expect("folders");
             std::fs::write(&path, "x").expect("a file");
         }
-        let found: Vec<String> = discover(&content)
+        let found: Vec<String> = discover(&content, dir.path())
             .expect("the folder is readable")
             .iter()
             .map(|e| match e {

@@ -3,8 +3,9 @@
 //!
 //! Each concern is a pure function of the loaded [`Site`] returning `(output path, bytes)` pairs;
 //! [`files`] gathers them for `build::render_site`. A file of the same name in the site's or the
-//! theme's `static/` folder wins over the generated one, so a site can always hand-write its own
-//! `robots.txt` or `_headers`.
+//! theme's `static/` folder replaces the generated one when `replace_generated` in `site.yaml`
+//! lists it, so a site can hand-write its own `robots.txt` or `_headers`; without that, the two
+//! files are an error (see `crate::plan`).
 
 pub mod feed;
 pub mod headers;
@@ -38,6 +39,72 @@ impl Parts {
     };
 }
 
+/// A deploy file Haven generates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Generated {
+    Sitemap,
+    Feed,
+    SearchIndex,
+    Robots,
+    Redirects,
+    Headers,
+}
+
+impl Generated {
+    /// The file in words, for messages.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Generated::Sitemap => "the sitemap Haven generates",
+            Generated::Feed => "an Atom feed Haven generates",
+            Generated::SearchIndex => "the search index Haven generates",
+            Generated::Robots => "the robots.txt Haven generates",
+            Generated::Redirects => "the _redirects file Haven generates for aliases",
+            Generated::Headers => "the _headers file Haven generates",
+        }
+    }
+}
+
+/// The paths of the deploy files [`files`] makes for `site` (before static files replace any),
+/// without making them: the output plan (`crate::plan`) needs them before rendering.
+pub fn names(site: &Site) -> Vec<(String, Generated)> {
+    let mut out = Vec::new();
+    let urls = site.sections.len()
+        + site.pages.len()
+        + site
+            .taxonomies
+            .iter()
+            .map(|t| 1 + t.terms.len())
+            .sum::<usize>();
+    out.push(("sitemap.xml".to_string(), Generated::Sitemap));
+    if urls > sitemap::MAX_URLS {
+        for n in 1..=urls.div_ceil(sitemap::MAX_URLS) {
+            out.push((format!("sitemap{n}.xml"), Generated::Sitemap));
+        }
+    }
+    out.push(("atom.xml".to_string(), Generated::Feed));
+    for s in site.sections.iter().skip(1) {
+        let path = format!("{}atom.xml", s.path);
+        out.push((path.trim_start_matches('/').to_string(), Generated::Feed));
+    }
+    for t in site.taxonomies.iter().filter(|t| t.name == "tags") {
+        for term in &t.terms {
+            out.push((
+                format!("{}/{}/atom.xml", t.name, term.slug),
+                Generated::Feed,
+            ));
+        }
+    }
+    if site.config.search.enabled {
+        out.push((search::INDEX_FILE.to_string(), Generated::SearchIndex));
+    }
+    out.push(("robots.txt".to_string(), Generated::Robots));
+    if site.pages.iter().any(|p| !p.front().aliases.is_empty()) {
+        out.push(("_redirects".to_string(), Generated::Redirects));
+    }
+    out.push(("_headers".to_string(), Generated::Headers));
+    out
+}
+
 /// Every generated deploy file, sorted by path.
 pub fn files(site: &Site) -> Files {
     files_of(site, Parts::ALL)
@@ -64,7 +131,7 @@ pub fn files_of(site: &Site, parts: Parts) -> Files {
         out.extend(redirects::redirects(site));
         out.extend(headers::headers(site));
     }
-    out.retain(|(path, _)| !site.copied.iter().any(|c| &c.output == path));
+    out.retain(|(path, _)| !site.config.replace_generated.contains(path));
     out.sort_by(|a, b| a.0.cmp(&b.0));
     out
 }

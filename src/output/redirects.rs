@@ -6,7 +6,7 @@
 //! serves the existing alias page instead (its "shadowing") unless a rule is forced with `301!`,
 //! which Cloudflare does not accept, so the portable form is used.
 
-use crate::site::{Site, normalise_alias};
+use crate::site::{Site, alias_path};
 
 pub fn redirects(site: &Site) -> Vec<(String, Vec<u8>)> {
     let base = site.config.base_path();
@@ -14,12 +14,13 @@ pub fn redirects(site: &Site) -> Vec<(String, Vec<u8>)> {
         .pages
         .iter()
         .flat_map(|p| {
-            p.front().aliases.iter().map(move |alias| {
-                format!(
+            // Aliases that are not paths fail the build before this (see `site::check_aliases`).
+            p.front().aliases.iter().filter_map(move |alias| {
+                Some(format!(
                     "{} {} 301",
-                    encode_path(&normalise_alias(alias)),
+                    encode_path(&alias_path(alias).ok()?),
                     encode_path(&format!("{base}{}", p.path))
-                )
+                ))
             })
         })
         .collect();

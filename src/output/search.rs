@@ -139,18 +139,23 @@ pub fn search_index(site: &Site) -> Vec<(String, Vec<u8>)> {
     vec![(INDEX_FILE.to_string(), json)]
 }
 
-/// The crisis words of a site: [`CRISIS_WORDS`], then every term of its high-risk topics
+/// The crisis words of a site: [`CRISIS_WORDS`], then the plain-word terms of its high-risk topics
 /// (`suicid*` keeps its `*`: the script matches it as a word prefix), lower-cased, without
 /// duplicates, in that order.
 pub fn crisis_words(config: &Config) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    let topic_terms = config
+    let topic_terms: Vec<String> = config
         .safety
         .topics
-        .values()
-        .filter(|t| t.high_risk)
-        .flat_map(|t| t.terms.iter().map(String::as_str));
-    for w in CRISIS_WORDS.iter().copied().chain(topic_terms) {
+        .iter()
+        .filter(|(_, t)| t.high_risk)
+        .flat_map(|(key, t)| crate::safety::topics::plain_terms(key, t))
+        .collect();
+    for w in CRISIS_WORDS
+        .iter()
+        .copied()
+        .chain(topic_terms.iter().map(String::as_str))
+    {
         let w = w.trim().to_lowercase();
         if !w.is_empty() && !out.contains(&w) {
             out.push(w);

@@ -3,27 +3,37 @@
 //! This module owns three pure analyses over [`ProseSpan`]s (runs of prose the caller has already
 //! cut out of an article body, with code, URLs and link targets removed):
 //!
-//! * [`topics`] — which of the site's configured sensitive topics (`safety.topics`) the prose
-//!   mentions, and where each is first mentioned;
-//! * [`phrases`] — safe-messaging language lint: discouraged phrasings such as "committed
-//!   suicide", each with a suggested replacement and the guidance it comes from;
+//! * [`topics`] — which of the site's sensitive topics (`safety.topics`, with Haven's built-in
+//!   vocabularies) the prose mentions, and where each is first mentioned;
+//! * [`phrases`] — safe-messaging rules: discouraged wording such as "committed suicide",
+//!   method detail, sensational or success/failure framing, each with a suggested replacement
+//!   and the guidance it comes from;
 //! * [`readability`] — Flesch–Kincaid grade level and Flesch reading ease.
+//!
+//! Topics and phrase rules are written in one small pattern language ([`pattern`]: inflections,
+//! word classes, optional words, bounded gaps, numbers), matched over words and sentences
+//! ([`text`]); [`rules`] compiles many terms into one pass, and [`scan`] runs a site's topics
+//! and rules over an article together.
 //!
 //! Nothing here reads files, parses Markdown or decides what is an error for the build: callers
 //! turn the results into [`crate::diagnostics::Diagnostic`]s and apply the site's policy.
 //!
 //! # Matching and speed
 //!
-//! Matching runs over every article on every build, so the regexes are compiled once and the
-//! haystack is ASCII-lowercased (which keeps byte offsets identical) so that patterns can be
-//! case-sensitive lowercase: that lets the regex engine use fast literal prefilters, which
-//! case-insensitive patterns defeat. Word boundaries inside the regexes are ASCII boundaries,
-//! because Unicode boundaries make the engine fall back to a far slower matcher on any text with
-//! curly quotes or dashes; the edges of every match are then re-checked against Unicode word
-//! characters in Rust code, so "café" style neighbours are still respected.
+//! Matching runs over every article on every build, so the rules are compiled once per
+//! configuration and each span is read once: the distinctive word of every pattern goes into
+//! one Aho-Corasick automaton, run over the span's ASCII-lowercased text (which keeps byte
+//! offsets identical), and only where one starts a word are the span's tokens made and the
+//! patterns tried around it. A site's rules written as regular expressions use ASCII word
+//! boundaries, and the edges of each of their matches are re-checked against Unicode word
+//! characters, so "café" style neighbours are still respected.
 
+pub mod pattern;
 pub mod phrases;
 pub mod readability;
+pub mod rules;
+pub mod scan;
+pub mod text;
 pub mod topics;
 
 #[cfg(test)]
@@ -66,6 +76,18 @@ pub fn join_natural(items: &[&str]) -> String {
     }
 }
 
+/// `text` with runs of white space folded to one space, cut to about `max` characters at a
+/// word boundary with `…` (for quoting a finding in a message).
+pub fn excerpt(text: &str, max: usize) -> String {
+    let folded = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if folded.chars().count() <= max {
+        return folded;
+    }
+    let cut: String = folded.chars().take(max).collect();
+    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
+    format!("{cut} …")
+}
+
 /// Whether `c` counts as part of a word for boundary checks (Unicode letters, digits, `_`).
 pub(crate) fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || c == '_'
@@ -100,6 +122,13 @@ mod tests {
         assert_eq!(join_natural(&["a", "b"]), "a and b");
         assert_eq!(join_natural(&["a", "b", "c"]), "a, b, and c");
         assert_eq!(join_natural(&["a", "b", "c", "d"]), "a, b, c, and d");
+    }
+
+    #[test]
+    fn excerpts_fold_space_and_cut_at_words() {
+        assert_eq!(excerpt("a\n  b", 10), "a b");
+        assert_eq!(excerpt("one two three four", 9), "one two …");
+        assert_eq!(excerpt("ééé ééé ééé", 5), "ééé …");
     }
 
     #[test]
@@ -197,20 +226,26 @@ mod tests {
         let mut topics = indexmap::IndexMap::new();
         topics.insert(
             "suicide".to_string(),
-            crate::config::Topic {
-                label: "Suicide".into(),
-                high_risk: true,
-                terms: vec![
-                    "suicid*".into(),
-                    "kill myself".into(),
-                    "don’t".into(),
-                    "é".into(),
+            crate::config::Topic::with_terms(
+                "Suicide",
+                true,
+                &[
+                    "suicid*",
+                    "kill myself",
+                    "don’t",
+                    "é",
+                    "take {poss} [own] life",
                 ],
-            },
+            ),
         );
-        let matcher = topics::TopicMatcher::new(&topics).unwrap_or_else(|e| panic!("{e}"));
-        let linter = phrases::PhraseLinter::new(&crate::config::SafetyConfig::default())
-            .unwrap_or_else(|e| panic!("{e}"));
+        let mut with_builtins = crate::config::Topic::with_terms("Abuse", false, &[]);
+        with_builtins.builtin = true;
+        topics.insert("abuse".to_string(), with_builtins);
+        let scanner = scan::Scanner::new(&crate::config::SafetyConfig {
+            topics,
+            ..crate::config::SafetyConfig::default()
+        })
+        .unwrap_or_else(|e| panic!("{e}"));
         let spans: Vec<ProseSpan> = odd_texts()
             .into_iter()
             .enumerate()
@@ -218,14 +253,15 @@ mod tests {
             .collect();
         for span in &spans {
             let one = std::slice::from_ref(span);
-            for m in matcher.first_mentions(one) {
+            let found = scanner.scan(one, &[]);
+            for m in found.topics {
                 let at = m.offset - span.start;
                 assert_eq!(
                     span.text.get(at..at + m.matched.len()),
                     Some(m.matched.as_str())
                 );
             }
-            for h in linter.lint(one) {
+            for h in found.phrases {
                 let at = h.offset - span.start;
                 assert_eq!(
                     span.text.get(at..at + h.matched.len()),

@@ -216,8 +216,8 @@ fn error_payload(diagnostics: &[Diagnostic]) -> String {
             .iter()
             .map(|d| OverlayDiagnostic {
                 file: d.file.as_ref().map(|f| f.display().to_string()),
-                line: d.line,
-                column: d.column,
+                line: d.line as usize,
+                column: d.column as usize,
                 message: &d.message,
                 code: &d.code,
                 severity: d.severity,

@@ -20,7 +20,9 @@ use std::path::Path;
 /// changes with a clock that ticks every few milliseconds.
 pub(super) const RACY_NANOS: i64 = 50_000_000;
 
-const HEADER: &str = "haven-index 1\n";
+/// Version 2: records are also read to tell the files Haven wrote in the output from others,
+/// and every file recorded has Haven's mode (version 1 trees may not).
+const HEADER: &str = "haven-index 2\n";
 
 /// An entry's state as the file system reports it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -225,11 +227,16 @@ pub struct Index {
 }
 
 impl Index {
-    /// Reads the index at `path`: the record of `reused` (the tree a build reuses), parsed, and
-    /// the others. An index that is missing, damaged or from another version has no records.
-    pub fn read(path: &Path, reused: Option<TreeId>) -> (Index, Option<Record>) {
+    /// Reads the index at `path`: the records of `reused` (the tree a build reuses, whose
+    /// record it replaces) and of `out` (the output, whose record it keeps), parsed, and the
+    /// others. An index that is missing, damaged or from another version has no records.
+    pub fn read(
+        path: &Path,
+        reused: Option<TreeId>,
+        out: Option<TreeId>,
+    ) -> (Index, [Option<Record>; 2]) {
         let mut index = Index::default();
-        let mut found = None;
+        let mut found = [None, None];
         let Ok(text) = std::fs::read_to_string(path) else {
             return (index, found);
         };
@@ -239,8 +246,11 @@ impl Index {
         while let Some((tree, len)) = record_extent(rest) {
             let (record, after) = rest.split_at(len);
             if Some(tree) == reused {
-                found = parse_record(record);
+                found[0] = parse_record(record);
             } else {
+                if Some(tree) == out {
+                    found[1] = parse_record(record);
+                }
                 index.records.push((tree, record.to_string()));
             }
             rest = after;
@@ -270,18 +280,28 @@ impl Index {
             return std::fs::remove_file(path);
         }
         let text = record.to_text(tree);
-        let mut file = std::io::BufWriter::with_capacity(1 << 16, std::fs::File::create(path)?);
-        file.write_all(HEADER.as_bytes())?;
-        for piece in &text {
-            file.write_all(piece)?;
-        }
-        for (id, kept) in &self.records {
-            if keep.contains(id) && id != &tree {
-                file.write_all(kept.as_bytes())?;
+        // Written whole beside it, then renamed over it: a build stopped while saving leaves
+        // the previous index, never half of one.
+        let partial = path.with_extension("partial");
+        let written = (|| {
+            let mut file =
+                std::io::BufWriter::with_capacity(1 << 16, std::fs::File::create(&partial)?);
+            file.write_all(HEADER.as_bytes())?;
+            for piece in &text {
+                file.write_all(piece)?;
             }
+            for (id, kept) in &self.records {
+                if keep.contains(id) && id != &tree {
+                    file.write_all(kept.as_bytes())?;
+                }
+            }
+            file.into_inner().map_err(|e| e.into_error())?;
+            std::fs::rename(&partial, path)
+        })();
+        if written.is_err() {
+            let _ = std::fs::remove_file(&partial);
         }
-        file.into_inner().map_err(|e| e.into_error())?;
-        Ok(())
+        written
     }
 }
 
@@ -389,21 +409,21 @@ mod tests {
         );
         Index::default().save(&file, one, &sample(), &[]).unwrap();
         let empty = Record::default();
-        let (index, _) = Index::read(&file, None);
+        let (index, _) = Index::read(&file, None, None);
         index.save(&file, two, &empty, &[one]).unwrap();
-        let (index, again) = Index::read(&file, Some(one));
+        let (index, [again, _]) = Index::read(&file, Some(one), None);
         let again = again.unwrap();
         assert_eq!(again.dirs, sample().dirs);
         assert_eq!(again.files, sample().files);
         assert_eq!(again.since, sample().since);
         assert_eq!(index.records.len(), 1);
-        assert!(Index::read(&file, Some(two)).1.is_some());
+        assert!(Index::read(&file, Some(two), None).1[0].is_some());
         // A tree not kept is dropped when the index is saved again.
-        let (index, _) = Index::read(&file, None);
+        let (index, _) = Index::read(&file, None, None);
         index.save(&file, three, &empty, &[two]).unwrap();
-        assert!(Index::read(&file, Some(one)).1.is_none());
-        assert!(Index::read(&file, Some(two)).1.is_some());
-        assert!(Index::read(&file, Some(three)).1.is_some());
+        assert!(Index::read(&file, Some(one), None).1[0].is_none());
+        assert!(Index::read(&file, Some(two), None).1[0].is_some());
+        assert!(Index::read(&file, Some(three), None).1[0].is_some());
     }
 
     #[test]
@@ -431,13 +451,13 @@ mod tests {
         // Cut after a whole line: the record says how many lines it has.
         let cut = text.trim_end().rfind('\n').unwrap() + 1;
         std::fs::write(&file, &text[..cut]).unwrap();
-        assert!(Index::read(&file, Some(tree)).1.is_none());
+        assert!(Index::read(&file, Some(tree), None).1[0].is_none());
         std::fs::write(&file, text.replace("f - ", "f ? ")).unwrap();
-        assert!(Index::read(&file, Some(tree)).1.is_none());
-        std::fs::write(&file, text.replace("haven-index 1", "haven-index 9")).unwrap();
-        assert!(Index::read(&file, Some(tree)).1.is_none());
+        assert!(Index::read(&file, Some(tree), None).1[0].is_none());
+        std::fs::write(&file, text.replace("haven-index 2", "haven-index 9")).unwrap();
+        assert!(Index::read(&file, Some(tree), None).1[0].is_none());
         std::fs::write(&file, &text).unwrap();
-        assert!(Index::read(&file, Some(tree)).1.is_some());
+        assert!(Index::read(&file, Some(tree), None).1[0].is_some());
     }
 
     #[test]
@@ -483,7 +503,7 @@ mod tests {
         Index::default().save(&file, tree, &sample(), &[]).unwrap();
         let mut odd = sample();
         odd.files.push(("x\ny".into(), None));
-        Index::read(&file, None)
+        Index::read(&file, None, None)
             .0
             .save(&file, tree, &odd, &[])
             .unwrap();
