@@ -669,7 +669,10 @@ mod tests {
         let text = "title: T\nbase_url: https://e.org\ntheme: ../x\nsafety:\n  help_page: a/../../b\nreplace_generated: [\"C:robots.txt\"]\n";
         let mut c = parse(text).unwrap();
         let problems = c.check_paths(text).unwrap_err();
-        let at: Vec<(usize, usize)> = problems.iter().map(|d| (d.line, d.column)).collect();
+        let at: Vec<(usize, usize)> = problems
+            .iter()
+            .map(|d| (d.line as usize, d.column as usize))
+            .collect();
         assert_eq!(at, [(3, 1), (5, 3), (6, 1)]);
         assert!(problems.iter().all(|d| d.code == "invalid-path"));
     }
