@@ -2,9 +2,12 @@
 //!
 //! A content edit re-reads only the changed files and re-renders only the outputs they can
 //! affect; anything else (config, templates, static files, files added or removed) rebuilds
-//! the site. A failed rebuild leaves the last good state untouched.
+//! the site. A failed rebuild leaves the last good state untouched; a rebuild whose safety
+//! checks find errors counts as failed, as it does for `haven build`, so the preview never
+//! shows what a build would refuse to publish.
 
 use crate::build::{self, Output};
+use crate::check;
 use crate::diagnostics::Diagnostic;
 use crate::site::{LoadOptions, Reuse, Site};
 use crate::watch::Changes;
@@ -32,6 +35,7 @@ impl Preview {
     pub fn new(options: LoadOptions) -> Result<Preview, Vec<Diagnostic>> {
         let site = Site::load(&options)?;
         let (output, _) = build::render_site(&site)?;
+        refuse_errors(check::check_site(&site))?;
         Ok(Preview {
             options,
             site,
@@ -51,6 +55,7 @@ impl Preview {
         if !content_only {
             let site = Site::load(&self.options)?;
             let (output, _) = build::render_site(&site)?;
+            refuse_errors(check::check_site(&site))?;
             self.site = site;
             self.output = Arc::new(output);
             return Ok(Rebuilt::Full);
@@ -73,11 +78,14 @@ impl Preview {
                 .any(|k| k == c || k.starts_with(&folder));
             exists != was_known || (exists && content_dir.join(c).is_dir())
         });
+        let changed_pages =
+            |site: &Site| check::check_pages(site, |page| changed.contains(page.content_path()));
         if !rediscover
             && let Some(site) = self.site.with_body_edits(&changed)
             && let Some(result) = build::rerender(&self.site, &self.output, &site)
         {
             let (output, jobs) = result?;
+            refuse_errors(changed_pages(&site))?;
             self.site = site;
             self.output = Arc::new(output);
             return Ok(Rebuilt::Incremental {
@@ -93,6 +101,7 @@ impl Preview {
         match build::rerender(&self.site, &self.output, &site) {
             Some(result) => {
                 let (output, jobs) = result?;
+                refuse_errors(changed_pages(&site))?;
                 self.site = site;
                 self.output = Arc::new(output);
                 Ok(Rebuilt::Incremental {
@@ -101,11 +110,26 @@ impl Preview {
             }
             None => {
                 let (output, _) = build::render_site(&site)?;
+                refuse_errors(check::check_site(&site))?;
                 self.site = site;
                 self.output = Arc::new(output);
                 Ok(Rebuilt::Full)
             }
         }
+    }
+}
+
+/// The errors of a check report, as a failed rebuild (warnings are reported separately).
+fn refuse_errors(report: check::Report) -> Result<(), Vec<Diagnostic>> {
+    let errors: Vec<Diagnostic> = report
+        .diagnostics
+        .into_iter()
+        .filter(Diagnostic::is_error)
+        .collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
     }
 }
 

@@ -244,6 +244,50 @@ fn edits_reload_pages_and_errors_show_then_clear() {
 }
 
 #[test]
+fn a_safety_error_refuses_the_rebuild_as_build_would() {
+    let f = Fixture::new();
+    let mut serve = Serve::start(&f, &[]);
+    let mut events = serve.events();
+
+    // An undeclared high-risk topic fails `haven build`; the preview keeps the last good page
+    // and shows the error instead of the page.
+    f.write(
+        "content/articles/sleep.md",
+        &common::ARTICLE.replace(
+            "Sleep and mood are linked.",
+            "Last winter my uncle took his own life.",
+        ),
+    );
+    let (name, data) = events.next();
+    assert_eq!(name, "error", "{data}");
+    assert!(
+        data.contains("undeclared-topic") && data.contains("sleep.md"),
+        "{data}"
+    );
+    serve.wait_line(|l| l.contains("Rebuild failed"));
+    let (status, _, body) = serve.get("/articles/sleep/");
+    assert_eq!(status, 200);
+    assert!(body.contains("Sleep and mood are linked."), "{body}");
+    assert!(!body.contains("own life"), "{body}");
+
+    // Declaring the topic publishes it.
+    f.write(
+        "content/articles/sleep.md",
+        &common::ARTICLE
+            .replace(
+                "Sleep and mood are linked.",
+                "Last winter my uncle took his own life.",
+            )
+            .replace(
+                "tags: [sleep, mood]\n",
+                "tags: [sleep, mood]\ncontent_warnings: [suicide]\n",
+            ),
+    );
+    assert_eq!(events.next().0, "reload");
+    assert!(serve.get("/articles/sleep/").2.contains("own life"));
+}
+
+#[test]
 fn new_deleted_and_renamed_files_are_picked_up() {
     let f = Fixture::new();
     let serve = Serve::start(&f, &[]);

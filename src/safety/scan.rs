@@ -336,7 +336,10 @@ mod tests {
     ];
 
     /// Short words that are distinctive all the same.
-    const DISTINCTIVE_SHORT: &[&str] = &["mm", "kg", "lb", "st", "od", "gp", "uk", "sh", "ml"];
+    const DISTINCTIVE_SHORT: &[&str] = &[
+        "mm", "kg", "lb", "st", "od", "gp", "uk", "sh", "ml", "cw", "gw", "hw", "lw", "sw", "ft",
+        "xs",
+    ];
 
     #[test]
     fn builtin_patterns_are_anchored_on_distinctive_words() {
