@@ -636,6 +636,10 @@ pub fn key_position(text: &str, path: &[&str]) -> (usize, usize) {
                     return best.1;
                 }
             }
+            // An item that is a block scalar (`- |`): its lines are text.
+            if content.starts_with(['|', '>']) {
+                scalar_indent = Some(indent);
+            }
             rest = content;
             indent = column;
         }
@@ -802,10 +806,13 @@ mod tests {
         assert_eq!(key_position(text, &["list", "1", "call"]), (9, 3));
         assert_eq!(key_position(text, &["list", "2"]), (6, 1));
         assert_eq!(key_position(text, &["after"]), (10, 1));
-        // Lists in lists, and an item whose value starts on the next line.
-        let text = "a:\n  - - x\n    - y\n  -\n    k: v\n";
+        // Lists in lists, an item whose value starts on the next line, an item that is text.
+        let text =
+            "a:\n  - - x\n    - y\n  -\n    k: v\n  - |\n    k: text\n    - text\n  - k: w\n";
         assert_eq!(key_position(text, &["a", "0", "1"]), (3, 7));
         assert_eq!(key_position(text, &["a", "1", "k"]), (5, 5));
+        assert_eq!(key_position(text, &["a", "2", "k"]), (6, 5));
+        assert_eq!(key_position(text, &["a", "3", "k"]), (9, 5));
     }
 
     #[test]
