@@ -605,6 +605,11 @@ fn fourth_development_corpus() {
     assert_floors("dev4", &run(&corpus_dir("dev4")), &TUNED);
 }
 
+#[test]
+fn sixth_development_corpus() {
+    assert_floors("dev6", &run(&corpus_dir("dev6")), &TUNED);
+}
+
 /// Written by someone who never saw the rules, and never used to tune them: its rates are
 /// what to expect on new writing.
 #[test]
