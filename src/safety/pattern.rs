@@ -2020,13 +2020,18 @@ fn regular(word: &str) -> Vec<String> {
                 && is_consonant(*c)
                 && !matches!(c, 'w' | 'x' | 'y') =>
         {
-            forms.extend([
-                format!("{word}s"),
-                format!("{word}ed"),
-                format!("{word}ing"),
-                format!("{word}{c}ed"),
-                format!("{word}{c}ing"),
-            ]);
+            forms.push(format!("{word}s"));
+            // A one-syllable word doubles its last letter (scar → scarred, never "scared", which
+            // is another word); a longer one may not (visit → visited, travel → travelled).
+            let syllables = letters
+                .windows(2)
+                .filter(|pair| !is_vowel(pair[0]) && is_vowel(pair[1]))
+                .count()
+                + usize::from(is_vowel(letters[0]));
+            if syllables > 1 {
+                forms.extend([format!("{word}ed"), format!("{word}ing")]);
+            }
+            forms.extend([format!("{word}{c}ed"), format!("{word}{c}ing")]);
         }
         _ => forms.extend([
             format!("{word}s"),
@@ -2102,6 +2107,10 @@ mod tests {
         assert!(matches("traumatise", "traumatized"));
         assert!(matches("relapse", "relapsing"));
         assert!(matches("die", "dying"));
+        assert!(matches("scar", "scarred"));
+        assert!(!matches("scar", "scared"));
+        assert!(matches("travel", "travelled"));
+        assert!(matches("visit", "visited"));
     }
 
     #[test]
