@@ -48,6 +48,7 @@ const RULES: &[Cases] = &[
             "He drove to the bridge that evening.",
         ],
         negative: &[
+            "On his birthday we went to the river for a picnic, which he loved.",
             "Keep medicines locked away and take unused tablets back to the pharmacy.",
             "The rope swing over the stream was the children's favourite.",
             "If someone tells you they have a plan, ask whether they have access to a gun and \
@@ -74,10 +75,11 @@ const RULES: &[Cases] = &[
         positive: &[
             "The cuts got deeper each time.",
             "I kept a blade hidden in my pencil case.",
-            "I only did it to feel something.",
         ],
         negative: &[
             "Her scars have healed and faded into silvery lines.",
+            // Why someone self-harms is not how: the guidance asks to leave out method, not reasons.
+            "Some people self-harm to feel something when they feel numb.",
             "Schools keep craft knives in a locked cupboard.",
         ],
     },
@@ -102,6 +104,7 @@ const RULES: &[Cases] = &[
             "He had written letters to each of his friends.",
         ],
         negative: &[
+            "She left a note on the fridge saying she had gone to the shops.",
             "Make a note of the helpline number and keep it in your phone.",
             "The coroner will write to the hospital trust about its discharge policy.",
         ],
@@ -126,6 +129,7 @@ const RULES: &[Cases] = &[
             "He did it for no reason that any of us could see.",
         ],
         negative: &[
+            "Her death was not out of the blue: there were warning signs, even if we didn't recognise them.",
             "Look out for warning signs: a death by suicide rarely comes out of the blue.",
             "Warning signs can be subtle, so a death may seem to come out of nowhere.",
         ],
@@ -138,6 +142,7 @@ const RULES: &[Cases] = &[
             "Some people called it the easy way out.",
         ],
         negative: &[
+            "Talking to a counsellor brought relief from her suicidal thoughts.",
             "The fire exit was the only way out of the building.",
             "Suicide is never a solution, and help is always there.",
         ],
@@ -149,6 +154,7 @@ const RULES: &[Cases] = &[
             "She is gone now, and at least she is at peace.",
         ],
         negative: &[
+            "After the funeral we went for a walk, which was a relief.",
             "Death is not an escape from pain; support is.",
             "She felt like death was the only way out, but with help she found another.",
         ],
@@ -161,6 +167,7 @@ const RULES: &[Cases] = &[
             "He chose to die on his own terms.",
         ],
         negative: &[
+            "Whether to tell her family was her decision, and we respected that.",
             "She decided to go back to university after a year out.",
             "Suicide is rarely a free choice; it happens when pain outweighs the resources for \
              coping.",
@@ -175,6 +182,7 @@ const RULES: &[Cases] = &[
             "Her fate was sealed long before that night.",
         ],
         negative: &[
+            "Death is an inevitable part of life, and grief is a natural response to it.",
             "Suicide is not inevitable; it is preventable.",
             "When someone really wants to talk, give them your full attention.",
         ],
@@ -187,6 +195,7 @@ const RULES: &[Cases] = &[
             "Online trolls drove her to suicide.",
         ],
         negative: &[
+            "Exam stress made her anxious and tearful, so her teacher helped her plan her revision.",
             "Bullying can be one of many factors that add to suicide risk.",
             "Suicide over the past decade has fallen among older men.",
         ],
@@ -199,6 +208,7 @@ const RULES: &[Cases] = &[
             "He was too good for this world.",
         ],
         negative: &[
+            "My partner and I went together to see the GP.",
             "Suicide is not peaceful or romantic; it leaves deep grief behind.",
             "Recovery gave her a sense of peace she had not felt in years.",
         ],
@@ -211,6 +221,7 @@ const RULES: &[Cases] = &[
             "He lost his long battle with depression.",
         ],
         negative: &[
+            "It's only a matter of time before the new helpline opens in our area.",
             "After the operation, her back pain was finally over.",
             "Breathing exercises help her feel more at peace with herself.",
             "Free from the pressure of exams, she enjoyed the summer.",
@@ -257,6 +268,7 @@ const RULES: &[Cases] = &[
             "The tragic death of the teenager sent the town into meltdown.",
         ],
         negative: &[
+            "Never share graphic images of self-harm; report them to the platform instead.",
             "The referee's decision was shocking, and the team lost.",
             "Avoid words like \"tragic\" or \"horror\" when you write about a death.",
         ],
@@ -314,6 +326,7 @@ const RULES: &[Cases] = &[
             "Third time lucky, he wrote.",
         ],
         negative: &[
+            "The first antidepressant didn't work for her, but the second one helped.",
             "The rescue attempt failed because of the weather.",
             "Our bid for funding for the helpline didn't work out.",
         ],
@@ -340,6 +353,7 @@ const RULES: &[Cases] = &[
             "She did 200 sit-ups every night.",
         ],
         negative: &[
+            "In treatment she kept a food diary with her dietitian.",
             "Preheat the oven and bake the loaf for 40 minutes.",
             "A dietitian can help you plan regular meals; you don't need to count calories.",
         ],
@@ -417,6 +431,7 @@ const RULES: &[Cases] = &[
     Cases {
         id: "eating-disorder-noun",
         positive: &[
+            "She has been an anorexic since she was fourteen.",
             "Bulimics often hide their symptoms.",
             "The anorexic girl in the film barely speaks.",
         ],
@@ -446,6 +461,7 @@ const RULES: &[Cases] = &[
             "They sent him home after a dirty sample.",
         ],
         negative: &[
+            "The biopsy results came back clean.",
             "Needle exchanges give out clean needles.",
             "Keep your kitchen clean for a week and notice how you feel.",
         ],
@@ -482,6 +498,7 @@ const RULES: &[Cases] = &[
             "He is afflicted with anxiety.",
         ],
         negative: &[
+            "Sleep often suffers from late-night screen use.",
             "She lives with depression and works full time.",
             "Nobody has to suffer in silence: talking to your GP is a good first step.",
         ],
@@ -608,6 +625,7 @@ const TOPICS: &[Cases] = &[
             "Loud bangs have made him jumpy since the war.",
         ],
         negative: &[
+            "Fireworks make our dog jumpy every November.",
             "She trained as a trauma surgeon in Leeds.",
             "He was taken to the major trauma centre.",
             "The film tells its story in flashback.",
