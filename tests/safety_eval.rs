@@ -629,6 +629,11 @@ fn sixth_development_corpus() {
     assert_floors("dev6", &run(&corpus_dir("dev6"), Details::Shown), &TUNED);
 }
 
+#[test]
+fn seventh_development_corpus() {
+    assert_floors("dev7", &run(&corpus_dir("dev7"), Details::Shown), &TUNED);
+}
+
 /// Written by someone who never saw the rules, and never used to tune them: its rates are
 /// what to expect on new writing.
 #[test]
