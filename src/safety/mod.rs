@@ -37,6 +37,8 @@ pub mod text;
 pub mod topics;
 
 #[cfg(test)]
+mod builtin_tests;
+#[cfg(test)]
 mod golden;
 
 /// A run of prose from an article body (code blocks, inline code, URLs and link targets already

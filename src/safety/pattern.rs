@@ -62,6 +62,17 @@ pub const BUILTIN_CLASSES: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// Letters of an anchor word an automaton looks for; a longer word becomes a prefix of them.
+const LITERAL_LETTERS: usize = 5;
+
+/// `word` as an anchor literal: `(literal, is_prefix)`.
+fn cut_literal(word: &str, prefix: bool) -> (&str, bool) {
+    match word.char_indices().nth(LITERAL_LETTERS) {
+        Some((end, _)) => (&word[..end], true),
+        None => (word, prefix),
+    }
+}
+
 /// Punctuation an anchor may be, with its typographic variants (see [`super::text::fold_punct`]).
 const PUNCT_VARIANTS: &[&str] = &[
     "\"", "\u{201C}", "\u{201D}", "\u{201E}", "\u{00AB}", "\u{00BB}", "'", "\u{2018}", "\u{2019}",
@@ -1234,11 +1245,27 @@ impl Probe {
                 .map(|v| (*v, false))
                 .collect();
         }
-        spec.forms
+        // Literals are cut to their first few letters, so the inflections of a word share one
+        // ("kill" for kills, killed, killing): the automaton stays small, and the anchor word
+        // is checked against the pattern itself before anything else is tried.
+        let mut out: Vec<(&str, bool)> = spec
+            .forms
             .iter()
-            .map(|f| (&**f, false))
-            .chain(spec.prefixes.iter().map(|p| (&**p, true)))
-            .collect()
+            .map(|f| cut_literal(f, false))
+            .chain(spec.prefixes.iter().map(|p| cut_literal(p, true)))
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// Whether the token at `at` is one the anchor accepts (its literal only said it starts
+    /// so).
+    pub fn anchor_accepts(&self, tokens: &Tokens<'_>, at: usize) -> bool {
+        match &self.elems[self.anchor] {
+            Elem::Tok(spec) => spec.accepts(&tokens.list[at], tokens.text(at)),
+            _ => false,
+        }
     }
 
     /// The match around the anchor at token `at`, if any: `(first token, end token)` of the
@@ -1993,13 +2020,18 @@ fn regular(word: &str) -> Vec<String> {
                 && is_consonant(*c)
                 && !matches!(c, 'w' | 'x' | 'y') =>
         {
-            forms.extend([
-                format!("{word}s"),
-                format!("{word}ed"),
-                format!("{word}ing"),
-                format!("{word}{c}ed"),
-                format!("{word}{c}ing"),
-            ]);
+            forms.push(format!("{word}s"));
+            // A one-syllable word doubles its last letter (scar → scarred, never "scared", which
+            // is another word); a longer one may not (visit → visited, travel → travelled).
+            let syllables = letters
+                .windows(2)
+                .filter(|pair| !is_vowel(pair[0]) && is_vowel(pair[1]))
+                .count()
+                + usize::from(is_vowel(letters[0]));
+            if syllables > 1 {
+                forms.extend([format!("{word}ed"), format!("{word}ing")]);
+            }
+            forms.extend([format!("{word}{c}ed"), format!("{word}{c}ing")]);
         }
         _ => forms.extend([
             format!("{word}s"),
@@ -2075,6 +2107,10 @@ mod tests {
         assert!(matches("traumatise", "traumatized"));
         assert!(matches("relapse", "relapsing"));
         assert!(matches("die", "dying"));
+        assert!(matches("scar", "scarred"));
+        assert!(!matches("scar", "scared"));
+        assert!(matches("travel", "travelled"));
+        assert!(matches("visit", "visited"));
     }
 
     #[test]
@@ -2216,9 +2252,14 @@ mod tests {
         let literals = probes[0].anchor_literals();
         assert!(!literals.contains(&("his", false)), "{literals:?}");
         assert!(
-            ["took", "lives", "owned"]
-                .iter()
-                .any(|w| literals.contains(&(w, false))),
+            [
+                ("took", false),
+                ("lives", false),
+                ("owned", false),
+                ("life", false)
+            ]
+            .iter()
+            .any(|w| literals.contains(w)),
             "{literals:?}"
         );
         let probes = compile("(alpha beta | gamma) delta", &Classes::new([])).unwrap_or_default();

@@ -321,6 +321,7 @@ impl Anchors {
                     }
                     let (probe, pattern) = &probes[probe as usize];
                     if wanted(*pattern)
+                        && probe.anchor_accepts(tokens, at)
                         && let Some(m) = probe.match_at(tokens, at)
                     {
                         found.push((*pattern, m));
